@@ -1,0 +1,74 @@
+import { buildModel } from '../config/model';
+import { resolveLayout } from '../config/layout';
+import { parseJson } from '../config/syntax';
+import { LineIndex } from '../config/text';
+import type { ConfigModel, Problem } from '../config/types';
+import type { ProjectFiles } from '../files';
+import { checkCycles } from './cycles';
+import { checkDependencies } from './dependencies';
+import { checkDuplicateNames } from './duplicates';
+import { type Finding, resolveFindings } from './findings';
+import { checkModules } from './modules';
+import { checkSchema } from './schema';
+
+export interface AnalyzeOptions {
+  /** Absolute path of the config file: the project's folders are found from it. */
+  file: string;
+  /** Read-only view of the project's files. */
+  files: ProjectFiles;
+  /** Offset of the first byte that was not valid UTF-8, when the text was decoded from bytes. */
+  invalidUtf8At?: number;
+}
+
+export interface Analysis {
+  /** The parsed model; absent when the text is not JSON or not an object. */
+  model?: ConfigModel;
+  /** Every problem, sorted by position. */
+  problems: Problem[];
+  /** The parsed JSON value, when the text is JSON. */
+  value?: unknown;
+  lines: LineIndex;
+}
+
+/**
+ * The whole analysis of a job config: syntax, schema, names, dependencies, cycles and modules. Pure
+ * over its inputs (the text and a read-only view of files); every problem is data with an exact range
+ * and a stable code. Never throws on any input.
+ */
+export function analyzeConfig(text: string, options: AnalyzeOptions): Analysis {
+  const lines = new LineIndex(text);
+  const findings: Finding[] = [];
+  if (options.invalidUtf8At !== undefined) {
+    findings.push({ code: 'syntax', severity: 'error', message: 'The file is not valid UTF-8', at: { offset: options.invalidUtf8At, length: 1 } });
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    for (const e of parsed.errors) findings.push({ code: 'syntax', severity: 'error', message: e.message, at: e });
+    return { problems: sortProblems(resolveFindings(text, lines, findings)), lines };
+  }
+  for (const d of parsed.duplicateKeys) {
+    findings.push({
+      code: 'syntax',
+      severity: 'warning',
+      message: `Duplicate key "${d.key}": only the last one counts`,
+      at: { offset: d.start, length: d.end - d.start },
+      related: [{ message: `"${d.key}" first appears here`, at: { offset: d.firstStart, length: d.firstEnd - d.firstStart } }],
+    });
+  }
+  const value = parsed.value;
+  findings.push(...checkSchema(value));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { problems: sortProblems(resolveFindings(text, lines, findings)), value, lines };
+  }
+  const model = buildModel(value, resolveLayout(options.file, value, options.files));
+  findings.push(...checkDuplicateNames(model), ...checkDependencies(value, model), ...checkCycles(value, model), ...checkModules(model, options.files));
+  return { model, problems: sortProblems(resolveFindings(text, lines, findings)), value, lines };
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+export function hasErrors(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.severity === 'error');
+}

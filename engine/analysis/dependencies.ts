@@ -1,0 +1,42 @@
+import { rawDependencies } from '../config/model';
+import type { ConfigModel } from '../config/types';
+import type { Finding } from './findings';
+import { dependencyPath } from './paths';
+import { closestName } from './similar';
+
+/** Past this many unknown names in one job, "did you mean" is skipped: it costs a scan of every task. */
+const MAX_SUGGESTIONS = 200;
+
+/** `unknown-dependency` (with the close name) and `self-dependency`. */
+export function checkDependencies(value: unknown, model: ConfigModel): Finding[] {
+  const findings: Finding[] = [];
+  for (const job of model.jobs) {
+    const ids = new Set(job.tasks.map((t) => t.id));
+    let suggestions = 0;
+    for (const task of job.tasks) {
+      rawDependencies(value, job, task).forEach((dep, slot) => {
+        if (typeof dep !== 'string') return;
+        const at = { path: dependencyPath(job, task, slot), part: 'value' as const };
+        if (dep === task.id) {
+          findings.push({
+            code: 'self-dependency',
+            severity: 'error',
+            message: `Task "${task.id}" depends on itself, so it can never start`,
+            at,
+            data: { job: job.name, task: task.id, dependency: dep },
+          });
+        } else if (!ids.has(dep)) {
+          const suggestion = suggestions++ < MAX_SUGGESTIONS ? closestName(dep, ids) : undefined;
+          findings.push({
+            code: 'unknown-dependency',
+            severity: 'error',
+            message: `Unknown dependency "${dep}": job "${job.name}" has no task with that name${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+            at,
+            data: { job: job.name, task: task.id, dependency: dep, ...(suggestion ? { suggestion } : {}) },
+          });
+        }
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,41 @@
+import type { ConfigModel } from '../config/types';
+import type { Finding } from './findings';
+import { jobPath, taskPath } from './paths';
+
+/** `duplicate-job` and `duplicate-task`: a second entry with a name already used, pointing at the first. */
+export function checkDuplicateNames(model: ConfigModel): Finding[] {
+  const findings: Finding[] = [];
+  const jobs = new Map<string, (typeof model.jobs)[number]>();
+  for (const job of model.jobs) {
+    const first = jobs.get(job.name);
+    if (first) {
+      findings.push({
+        code: 'duplicate-job',
+        severity: 'error',
+        message: `Job "${job.name}" is defined twice; job names must be unique`,
+        at: { path: [...jobPath(job), 'name'], part: 'value' },
+        related: [{ message: `First definition of "${job.name}"`, at: { path: [...jobPath(first), 'name'], part: 'value' } }],
+        data: { job: job.name },
+      });
+    } else {
+      jobs.set(job.name, job);
+    }
+    const tasks = new Map<string, (typeof job.tasks)[number]>();
+    for (const task of job.tasks) {
+      const firstTask = tasks.get(task.id);
+      if (firstTask) {
+        findings.push({
+          code: 'duplicate-task',
+          severity: 'error',
+          message: `Task "${task.id}" is defined twice in job "${job.name}"; give one a different "name" (and "task": "${task.className}" to reuse the class)`,
+          at: { path: [...taskPath(job, task), 'name'], part: 'value' },
+          related: [{ message: `First definition of "${task.id}"`, at: { path: [...taskPath(job, firstTask), 'name'], part: 'value' } }],
+          data: { job: job.name, task: task.id },
+        });
+      } else {
+        tasks.set(task.id, task);
+      }
+    }
+  }
+  return findings;
+}

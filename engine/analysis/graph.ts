@@ -1,0 +1,86 @@
+import type { JobModel, TaskModel } from '../config/types';
+
+/** A job's tasks as an index graph: `deps[i]` are the indexes task `i` depends on (known, not itself). */
+export interface TaskGraph {
+  tasks: TaskModel[];
+  indexOf: Map<string, number>;
+  deps: number[][];
+  dependents: number[][];
+}
+
+/** Builds the graph of a job. A duplicated id keeps its first entry; unknown and self dependencies are left out. */
+export function buildGraph(job: JobModel): TaskGraph {
+  const indexOf = new Map<string, number>();
+  const tasks: TaskModel[] = [];
+  for (const task of job.tasks) {
+    if (!indexOf.has(task.id)) {
+      indexOf.set(task.id, tasks.length);
+      tasks.push(task);
+    }
+  }
+  const deps = tasks.map(() => [] as number[]);
+  const dependents = tasks.map(() => [] as number[]);
+  tasks.forEach((task, i) => {
+    for (const dep of new Set(task.dependencies)) {
+      const j = indexOf.get(dep);
+      if (j === undefined || j === i) continue;
+      deps[i].push(j);
+      dependents[j].push(i);
+    }
+  });
+  return { tasks, indexOf, deps, dependents };
+}
+
+/**
+ * Strongly connected components (Tarjan's algorithm, iterative so a 10,000-task chain cannot overflow
+ * the stack). Returns the component id of each node and the components with more than one node.
+ */
+export function stronglyConnected(deps: number[][]): { component: number[]; cyclic: number[][] } {
+  const n = deps.length;
+  const index = new Array<number>(n).fill(-1);
+  const low = new Array<number>(n).fill(0);
+  const onStack = new Array<boolean>(n).fill(false);
+  const component = new Array<number>(n).fill(-1);
+  const stack: number[] = [];
+  const cyclic: number[][] = [];
+  let counter = 0;
+  let components = 0;
+  const work: [node: number, edge: number][] = [];
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    work.push([root, 0]);
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      const v = frame[0];
+      if (frame[1] === 0 && index[v] === -1) {
+        index[v] = low[v] = counter++;
+        stack.push(v);
+        onStack[v] = true;
+      }
+      if (frame[1] < deps[v].length) {
+        const w = deps[v][frame[1]++];
+        if (index[w] === -1) work.push([w, 0]);
+        else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1][0];
+        low[parent] = Math.min(low[parent], low[v]);
+      }
+      if (low[v] === index[v]) {
+        const members: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = false;
+          component[w] = components;
+          members.push(w);
+        } while (w !== v);
+        if (members.length > 1) cyclic.push(members);
+        components++;
+      }
+    }
+  }
+  return { component, cyclic };
+}

@@ -1,0 +1,12 @@
+/** Where a command writes: stdout for results, stderr for messages. Tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readonly isTTY: boolean;
+}
+
+export const processIo: Io = {
+  out: (text) => void process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+  err: (text) => void process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+  isTTY: Boolean(process.stdout.isTTY),
+};

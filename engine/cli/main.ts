@@ -1,0 +1,51 @@
+import { processIo, type Io } from './io';
+import { UsageError } from './load';
+import { VALIDATE_USAGE, validateCommand } from './validate';
+
+type Command = (args: string[], io: Io) => number | Promise<number>;
+
+const COMMANDS: Record<string, { usage: string; run: Command }> = {
+  validate: { usage: VALIDATE_USAGE, run: validateCommand },
+};
+
+const HELP = `fastasyncio: validate and run FastAsyncio job graphs
+
+Usage:
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage}`)
+  .join('\n')}
+
+Exit codes: 0 success, 1 problems found or the run failed, 2 usage error.`;
+
+/** Runs the CLI and returns its exit code. Usage errors are one line on stderr, never a stack trace. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.out(process.env.FASTASYNCIO_VERSION ?? '0.1.0');
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    io.err(`fastasyncio: unknown command "${name}"; try: ${Object.keys(COMMANDS).join(', ')}`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError || isArgsError(error)) {
+      io.err(`fastasyncio ${name}: ${(error as Error).message}\nusage: ${command.usage}`);
+      return 2;
+    }
+    io.err(`fastasyncio ${name}: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.FASTASYNCIO_DEBUG) io.err(String((error as Error).stack));
+    return 70;
+  }
+}
+
+function isArgsError(error: unknown): boolean {
+  return error instanceof TypeError && typeof (error as { code?: unknown }).code === 'string' && String((error as { code: string }).code).startsWith('ERR_PARSE_ARGS');
+}

@@ -1,0 +1,236 @@
+/**
+ * Hand-written scanners over JSON text. They are iterative (no recursion over the text's nesting), so
+ * 100,000 nested brackets cost a linear pass and never the stack. `JSON.parse` builds values; these
+ * only find places: the spans of the few nodes that problems are reported on, duplicate keys, and
+ * nesting deeper than a limit.
+ */
+
+export type JsonPath = readonly (string | number)[];
+
+export type ValueKind = 'object' | 'array' | 'string' | 'literal';
+
+/** Where a node stands in the text (offsets in UTF-16 code units, ends exclusive). */
+export interface NodeSpan {
+  valueStart: number;
+  valueEnd: number;
+  kind: ValueKind;
+  /** The property key, quotes included, when the node is the value of a property. */
+  keyStart?: number;
+  keyEnd?: number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+function isWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff;
+}
+
+function skipWhitespace(text: string, i: number): number {
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** `i` is at an opening quote; returns the offset just past the closing one (or the text's end). */
+export function skipString(text: string, i: number): number {
+  let j = i;
+  for (;;) {
+    j = text.indexOf('"', j + 1);
+    if (j === -1) return text.length;
+    let backslashes = 0;
+    for (let k = j - 1; k > i && text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
+    if (backslashes % 2 === 0) return j + 1;
+  }
+}
+
+function readKey(text: string, start: number, end: number): string {
+  const raw = text.slice(start + 1, end - 1);
+  return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
+}
+
+/** `i` is at the start of a value; returns the offset just past it. */
+export function skipValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === QUOTE) return skipString(text, i);
+  if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    let depth = 0;
+    let j = i;
+    while (j < text.length) {
+      const d = text.charCodeAt(j);
+      if (d === QUOTE) {
+        j = skipString(text, j);
+        continue;
+      }
+      if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
+      else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
+        depth--;
+        if (depth === 0) return j + 1;
+      }
+      j++;
+    }
+    return text.length;
+  }
+  let j = i;
+  while (j < text.length) {
+    const d = text.charCodeAt(j);
+    if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || isWhitespace(d)) break;
+    j++;
+  }
+  return j;
+}
+
+function kindAt(text: string, i: number): ValueKind {
+  const c = text.charCodeAt(i);
+  return c === OPEN_BRACE ? 'object' : c === OPEN_BRACKET ? 'array' : c === QUOTE ? 'string' : 'literal';
+}
+
+interface TrieNode {
+  children?: Map<string | number, TrieNode>;
+  /** Indexes into the caller's list of paths that end at this node. */
+  ends?: number[];
+}
+
+/**
+ * Finds the spans of many nodes of a valid JSON text in one pass, descending only into the containers
+ * on the requested paths and skipping everything else. With duplicate keys the last one wins, as in
+ * `JSON.parse`.
+ */
+export function locateAll(text: string, paths: readonly JsonPath[]): (NodeSpan | undefined)[] {
+  const root: TrieNode = {};
+  paths.forEach((path, index) => {
+    let node = root;
+    for (const segment of path) {
+      node.children ??= new Map();
+      let child = node.children.get(segment);
+      if (!child) node.children.set(segment, (child = {}));
+      node = child;
+    }
+    (node.ends ??= []).push(index);
+  });
+  const found: (NodeSpan | undefined)[] = new Array(paths.length).fill(undefined);
+  const start = skipWhitespace(text, 0);
+  if (start < text.length) visit(text, start, root, found, undefined, undefined);
+  return found;
+}
+
+function visit(
+  text: string,
+  start: number,
+  node: TrieNode,
+  found: (NodeSpan | undefined)[],
+  keyStart: number | undefined,
+  keyEnd: number | undefined,
+): number {
+  const kind = kindAt(text, start);
+  let end: number;
+  if (node.children && (kind === 'object' || kind === 'array')) {
+    end = visitChildren(text, start, kind, node.children, found);
+  } else {
+    end = skipValue(text, start);
+  }
+  if (node.ends) {
+    for (const index of node.ends) found[index] = { valueStart: start, valueEnd: end, kind, keyStart, keyEnd };
+  }
+  return end;
+}
+
+function visitChildren(
+  text: string,
+  start: number,
+  kind: 'object' | 'array',
+  children: Map<string | number, TrieNode>,
+  found: (NodeSpan | undefined)[],
+): number {
+  const close = kind === 'object' ? CLOSE_BRACE : CLOSE_BRACKET;
+  let i = skipWhitespace(text, start + 1);
+  let index = 0;
+  while (i < text.length && text.charCodeAt(i) !== close) {
+    let keyStart: number | undefined;
+    let keyEnd: number | undefined;
+    let child: TrieNode | undefined;
+    if (kind === 'object') {
+      keyStart = i;
+      keyEnd = skipString(text, i);
+      child = children.get(readKey(text, keyStart, keyEnd));
+      i = skipWhitespace(text, keyEnd);
+      if (text.charCodeAt(i) === COLON) i = skipWhitespace(text, i + 1);
+    } else {
+      child = children.get(index++);
+    }
+    i = child ? visit(text, i, child, found, keyStart, keyEnd) : skipValue(text, i);
+    i = skipWhitespace(text, i);
+    if (text.charCodeAt(i) === COMMA) i = skipWhitespace(text, i + 1);
+  }
+  return Math.min(i + 1, text.length);
+}
+
+export interface DuplicateKey {
+  key: string;
+  start: number;
+  end: number;
+  /** The first occurrence of the key in the same object. */
+  firstStart: number;
+  firstEnd: number;
+}
+
+export interface StructureScan {
+  duplicateKeys: DuplicateKey[];
+  /** Offset of the first bracket nested deeper than the limit. */
+  tooDeepAt?: number;
+}
+
+/**
+ * One iterative pass over a JSON text: duplicate keys (valid JSON only) and nesting deeper than
+ * `maxDepth` (any text; strings are skipped, everything else is counted).
+ */
+export function scanStructure(text: string, maxDepth: number, findDuplicates: boolean): StructureScan {
+  const duplicateKeys: DuplicateKey[] = [];
+  // One frame per open container: for objects, the keys seen so far as [key, start, end] triples.
+  const frames: (Array<string | number> | null)[] = [];
+  let expectKey = false;
+  let tooDeepAt: number | undefined;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = skipString(text, i);
+      if (expectKey && findDuplicates) {
+        const keys = frames[frames.length - 1];
+        if (keys) {
+          const key = readKey(text, i, end);
+          for (let k = 0; k < keys.length; k += 3) {
+            if (keys[k] === key) {
+              duplicateKeys.push({ key, start: i, end, firstStart: keys[k + 1] as number, firstEnd: keys[k + 2] as number });
+              break;
+            }
+          }
+          keys.push(key, i, end);
+        }
+      }
+      expectKey = false;
+      i = end;
+      continue;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (frames.length >= maxDepth) {
+        tooDeepAt = i;
+        break;
+      }
+      frames.push(c === OPEN_BRACE ? [] : null);
+      expectKey = c === OPEN_BRACE;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      frames.pop();
+      expectKey = false;
+    } else if (c === COMMA) {
+      expectKey = frames.length > 0 && frames[frames.length - 1] !== null;
+    }
+    i++;
+  }
+  return { duplicateKeys, tooDeepAt };
+}

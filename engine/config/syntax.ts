@@ -1,0 +1,81 @@
+import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { scanStructure } from './json-scan';
+
+/** Deeper nesting than this is refused before any recursive parser sees the text. */
+export const MAX_DEPTH = 256;
+/** A garbage file would otherwise yield one error per byte. */
+const MAX_SYNTAX_ERRORS = 50;
+
+export interface JsonSyntaxError {
+  offset: number;
+  length: number;
+  message: string;
+}
+
+export type JsonParse =
+  | { ok: true; value: unknown; duplicateKeys: ReturnType<typeof scanStructure>['duplicateKeys'] }
+  | { ok: false; errors: JsonSyntaxError[] };
+
+const MESSAGES: Record<string, string | undefined> = {
+  InvalidSymbol: 'Unexpected character',
+  InvalidNumberFormat: 'Invalid number',
+  PropertyNameExpected: 'Expected a property name in double quotes',
+  ValueExpected: 'Expected a value',
+  ColonExpected: "Expected ':'",
+  CommaExpected: "Expected ','",
+  CloseBraceExpected: "Expected '}'",
+  CloseBracketExpected: "Expected ']'",
+  EndOfFileExpected: 'Expected the end of the file',
+  InvalidCommentToken: 'Comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'Unterminated comment',
+  UnexpectedEndOfString: 'Unterminated string',
+  UnexpectedEndOfNumber: 'Unterminated number',
+  InvalidUnicode: 'Invalid unicode escape',
+  InvalidEscapeCharacter: 'Invalid escape character',
+  InvalidCharacter: 'Control characters must be escaped in JSON strings',
+};
+
+/**
+ * Parses a config's text. The fast path is `JSON.parse` plus one linear scan for duplicate keys and
+ * excessive depth; only text that `JSON.parse` refuses goes through the (slower, error-tolerant)
+ * scanner of `jsonc-parser`, to find where each error is.
+ */
+export function parseJson(text: string): JsonParse {
+  // A byte-order mark is not JSON whitespace; a space keeps every offset where it was.
+  const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  if (source.trim() === '') {
+    return { ok: false, errors: [{ offset: 0, length: 0, message: 'The file is empty: a job config is an object with a "jobs" array' }] };
+  }
+  let value: unknown;
+  let parsed = true;
+  try {
+    value = JSON.parse(source);
+  } catch {
+    parsed = false;
+  }
+  const scan = scanStructure(source, MAX_DEPTH, parsed);
+  if (scan.tooDeepAt !== undefined) {
+    return { ok: false, errors: [{ offset: scan.tooDeepAt, length: 1, message: `Nesting deeper than ${MAX_DEPTH} levels` }] };
+  }
+  if (parsed) return { ok: true, value, duplicateKeys: scan.duplicateKeys };
+  return { ok: false, errors: locateSyntaxErrors(source) };
+}
+
+function locateSyntaxErrors(source: string): JsonSyntaxError[] {
+  const errors: ParseError[] = [];
+  parseTree(source, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const found: JsonSyntaxError[] = [];
+  for (const e of errors) {
+    // A truncated file yields one "expected" per open bracket, all at its end: the first says it.
+    if (found.length > 0 && found[found.length - 1].offset === e.offset) continue;
+    const message = MESSAGES[printParseErrorCode(e.error)] ?? 'Invalid JSON';
+    const atEnd = e.offset >= source.trimEnd().length;
+    found.push({ offset: e.offset, length: e.length, message: atEnd ? `Unexpected end of file: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message });
+    if (found.length === MAX_SYNTAX_ERRORS) break;
+  }
+  if (found.length === 0) {
+    // jsonc-parser is more lenient than JSON.parse in a few corners (lone surrogates and the like).
+    return [{ offset: 0, length: 1, message: 'Invalid JSON' }];
+  }
+  return found;
+}
