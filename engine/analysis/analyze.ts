@@ -1,5 +1,5 @@
 import { buildModel } from '../config/model';
-import { resolveLayout } from '../config/layout';
+import { type LayoutDefaults, resolveLayout } from '../config/layout';
 import { parseJson } from '../config/syntax';
 import { LineIndex } from '../config/text';
 import type { ConfigModel, Problem } from '../config/types';
@@ -18,6 +18,8 @@ export interface AnalyzeOptions {
   files: ProjectFiles;
   /** Offset of the first byte that was not valid UTF-8, when the text was decoded from bytes. */
   invalidUtf8At?: number;
+  /** Task and handler folders (absolute) for configs that name none; the seed's layout otherwise. */
+  defaults?: LayoutDefaults;
 }
 
 export interface Analysis {
@@ -60,7 +62,7 @@ export function analyzeConfig(text: string, options: AnalyzeOptions): Analysis {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { problems: sortProblems(resolveFindings(text, lines, findings)), value, lines };
   }
-  const model = buildModel(value, resolveLayout(options.file, value, options.files));
+  const model = buildModel(value, resolveLayout(options.file, value, options.files, options.defaults));
   findings.push(...checkDuplicateNames(model), ...checkDependencies(value, model), ...checkCycles(value, model), ...checkModules(model, options.files));
   return { model, problems: sortProblems(resolveFindings(text, lines, findings)), value, lines };
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { declaresClass, dominantExtension, resolveModule, taskModuleName } from '../config/modules';
+import { declaresClass, dominantExtension, moduleIndex, resolveModule, taskModuleName } from '../config/modules';
 import { BUILTIN_HANDLER, type ConfigModel } from '../config/types';
 import type { ProjectFiles } from '../files';
 import type { Finding } from './findings';
@@ -19,6 +19,7 @@ export function checkModules(model: ConfigModel, files: ProjectFiles): Finding[]
     return texts.get(file);
   };
   const taskExt = dominantExtension(files, taskDir);
+  const index = moduleIndex(files);
 
   for (const job of model.jobs) {
     if (job.handler && job.handler !== BUILTIN_HANDLER && job.handler.includes('.')) {
@@ -26,7 +27,7 @@ export function checkModules(model: ConfigModel, files: ProjectFiles): Finding[]
       const className = segments.pop()!;
       const moduleName = segments.join('.');
       const at = { path: [...jobPath(job), 'handler'], part: 'inner' as const };
-      const found = resolveModule(handlerDir, segments, files, taskExt === '.py' ? '.py' : '.ts');
+      const found = resolveModule(handlerDir, segments, files, taskExt === '.py' ? '.py' : '.ts', index);
       if (found.kind === 'found') {
         const text = textOf(found.file);
         if (text !== undefined && declaresClass(text, className)) {
@@ -56,7 +57,7 @@ export function checkModules(model: ConfigModel, files: ProjectFiles): Finding[]
 
     for (const task of job.tasks) {
       const at = { path: classNamePath(job, task), part: 'value' as const };
-      const found = resolveModule(taskDir, [taskModuleName(task.className)], files, taskExt);
+      const found = resolveModule(taskDir, [taskModuleName(task.className)], files, taskExt, index);
       if (found.kind === 'found') {
         const text = textOf(found.file);
         if (text !== undefined && declaresClass(text, task.className)) {

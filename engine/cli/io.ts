@@ -2,11 +2,14 @@
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Raw text to stdout, for live progress. */
+  write(text: string): void;
   readonly isTTY: boolean;
 }
 
 export const processIo: Io = {
   out: (text) => void process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => void process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+  write: (text) => void process.stdout.write(text),
   isTTY: Boolean(process.stdout.isTTY),
 };

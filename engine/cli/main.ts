@@ -1,11 +1,19 @@
 import { processIo, type Io } from './io';
 import { UsageError } from './load';
+import { GRAPH_USAGE, graphCommand } from './graph';
+import { LIST_USAGE, listCommand } from './list';
+import { RUN_USAGE, runCommand } from './run';
 import { VALIDATE_USAGE, validateCommand } from './validate';
+import { runWorker } from '../run/worker';
+import { WORKER_COMMAND } from '../run/worker-protocol';
 
 type Command = (args: string[], io: Io) => number | Promise<number>;
 
 const COMMANDS: Record<string, { usage: string; run: Command }> = {
   validate: { usage: VALIDATE_USAGE, run: validateCommand },
+  run: { usage: RUN_USAGE, run: runCommand },
+  list: { usage: LIST_USAGE, run: listCommand },
+  graph: { usage: GRAPH_USAGE, run: graphCommand },
 };
 
 const HELP = `fastasyncio: validate and run FastAsyncio job graphs
@@ -15,11 +23,13 @@ ${Object.values(COMMANDS)
   .map((c) => `  ${c.usage}`)
   .join('\n')}
 
-Exit codes: 0 success, 1 problems found or the run failed, 2 usage error.`;
+Exit codes: 0 success, 1 problems found or the run failed, 2 usage error or a config with errors,
+130 run cancelled.`;
 
 /** Runs the CLI and returns its exit code. Usage errors are one line on stderr, never a stack trace. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...args] = argv;
+  if (name === WORKER_COMMAND && process.send) return runWorker();
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(HELP);
     return name === undefined ? 2 : 0;
@@ -47,5 +57,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 }
 
 function isArgsError(error: unknown): boolean {
-  return error instanceof TypeError && typeof (error as { code?: unknown }).code === 'string' && String((error as { code: string }).code).startsWith('ERR_PARSE_ARGS');
+  const code = error instanceof TypeError ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

@@ -12,12 +12,18 @@ function stringField(value: unknown, key: string): string | undefined {
   return typeof field === 'string' && field !== '' ? field : undefined;
 }
 
+/** Absolute folders used when a config names none (the editor's `taskDir`/`handlerDir` settings). */
+export interface LayoutDefaults {
+  taskDir?: string;
+  handlerDir?: string;
+}
+
 /**
  * Where a config's project, task and handler folders are. The seed's layout is the default: a config in
  * `configs/` belongs to the project above it. `root`, `taskDir` and `handlerDir` in the config (relative
  * to the config file) override it.
  */
-export function resolveLayout(configFile: string, value: unknown, files: ProjectFiles): ProjectLayout {
+export function resolveLayout(configFile: string, value: unknown, files: ProjectFiles, defaults: LayoutDefaults = {}): ProjectLayout {
   const file = path.resolve(configFile);
   const configDir = path.dirname(file);
   const rootField = stringField(value, 'root');
@@ -28,10 +34,12 @@ export function resolveLayout(configFile: string, value: unknown, files: Project
       : configDir;
   const taskField = stringField(value, 'taskDir');
   const handlerField = stringField(value, 'handlerDir');
-  const taskDir = taskField ? path.resolve(configDir, taskField) : path.join(root, DEFAULT_TASK_DIR);
+  const taskDir = taskField ? path.resolve(configDir, taskField) : (defaults.taskDir ?? path.join(root, DEFAULT_TASK_DIR));
   let handlerDir: string;
   if (handlerField) {
     handlerDir = path.resolve(configDir, handlerField);
+  } else if (defaults.handlerDir) {
+    handlerDir = defaults.handlerDir;
   } else {
     const candidates = DEFAULT_HANDLER_DIRS.map((d) => path.join(root, d));
     handlerDir = candidates.find((d) => files.readDir(d) !== undefined) ?? candidates[0];

@@ -1,0 +1,159 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { readConfigFile } from '../config/read';
+import type { FinalTaskStatus, RunEvent, RunEventInit, RunSummary } from './events';
+import { DEFAULT_KEEP_RUNS, newRunId, RunRecorder } from './records';
+import { findJob, type RunOptions } from './run-job';
+import { RunState } from './summary';
+import { type FromWorker, type ToWorker, WORKER_COMMAND } from './worker-protocol';
+
+export interface ChildRunOptions extends Omit<RunOptions, 'executor'> {
+  /** The bundled CLI that serves as the worker; found next to this bundle by default. */
+  workerScript?: string;
+  /** How long a worker may take to stop after a cancel, or a task after its timeout, before it is killed. */
+  graceMs?: number;
+}
+
+const DEFAULT_GRACE_MS = 1000;
+
+/** `dist/cli.js`: next to this code when bundled, else in the repository's `dist/`. */
+export function defaultWorkerScript(): string {
+  const beside = path.join(__dirname, 'cli.js');
+  return fs.existsSync(beside) ? beside : path.resolve(__dirname, '../../dist/cli.js');
+}
+
+/**
+ * Runs a job in a child process (the bundled engine), so user code never runs in the caller's process,
+ * and streams the same events. The parent records them, so a crash of the child loses nothing it
+ * reported. A task stuck past its timeout, or a worker that ignores a cancel, is killed after `graceMs`;
+ * the tasks that were running are then reported as timed out or cancelled.
+ */
+export async function runJobInChild(options: ChildRunOptions): Promise<RunSummary> {
+  const analysis = options.analysis ?? readConfigFile(options.configFile).analysis;
+  const { model, job } = findJob(options.configFile, analysis, options.job);
+  const runId = options.runId ?? newRunId();
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  const record = options.record ?? true;
+  const recorder = record ? new RunRecorder(model.layout.root, runId, typeof record === 'object' ? (record.keep ?? DEFAULT_KEEP_RUNS) : DEFAULT_KEEP_RUNS) : undefined;
+  const state = new RunState();
+  const timeouts = new Map(job.tasks.map((t) => [t.id, t.timeout]));
+  const watchdogs = new Map<string, NodeJS.Timeout>();
+  let seq = 0;
+  let killedFor: { reason: 'timeout'; task: string } | { reason: 'cancel' } | undefined;
+  let fatal: string | undefined;
+
+  const emit = (event: RunEventInit | RunEvent) => {
+    const stamped = { ...event, runId, seq: ++seq, time: 'time' in event ? event.time : Date.now() } as RunEvent;
+    state.apply(stamped);
+    recorder?.write(stamped);
+    if (stamped.type === 'task-started') watch(stamped.task, stamped.attempt);
+    if (stamped.type === 'task-finished') clearTimeout(watchdogs.get(stamped.task));
+    if (stamped.type === 'run-finished') setTimeout(kill, graceMs).unref();
+    try {
+      options.onEvent?.(stamped);
+    } catch {
+      // A listener's failure is not the run's.
+    }
+  };
+
+  const child: ChildProcess = fork(options.workerScript ?? defaultWorkerScript(), [WORKER_COMMAND], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'json',
+    cwd: model.layout.root,
+  });
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  const watch = (task: string, attempt: number) => {
+    const timeout = timeouts.get(task);
+    if (timeout === undefined) return;
+    clearTimeout(watchdogs.get(task));
+    const timer = setTimeout(() => {
+      if (state.tasks[task]?.status === 'running' && state.tasks[task].attempts === attempt && !killedFor) {
+        killedFor = { reason: 'timeout', task };
+        emit({ type: 'run-log', message: `${task} did not stop within ${graceMs} ms after its ${timeout}s timeout: stopping the worker` });
+        kill();
+      }
+    }, timeout * 1000 + graceMs);
+    timer.unref();
+    watchdogs.set(task, timer);
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => emit({ type: 'run-log', message: line }));
+  }
+  child.on('message', (message: FromWorker) => {
+    if (message.type === 'event') emit(message.event);
+    else if (message.type === 'fatal') fatal = message.message;
+  });
+  const onAbort = () => {
+    if (child.connected) child.send({ type: 'cancel' } satisfies ToWorker);
+    setTimeout(() => {
+      if (!state.finished) {
+        killedFor ??= { reason: 'cancel' };
+        kill();
+      }
+    }, graceMs).unref();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('error', () => resolve({ code: null, signal: null }));
+  });
+  child.send({ type: 'start', configFile: model.layout.configFile, job: job.name, runId, concurrency: options.concurrency } satisfies ToWorker);
+  if (options.signal?.aborted) onAbort();
+  const { code, signal } = await exit;
+  options.signal?.removeEventListener('abort', onAbort);
+  for (const timer of watchdogs.values()) clearTimeout(timer);
+
+  if (!state.finished) finishForWorker(emit, state, options.signal?.aborted ?? false, killedFor, fatal ?? describeExit(code, signal));
+  recorder?.close();
+  return state.summary();
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `the worker process was killed (${signal})` : `the worker process exited with code ${code}`;
+}
+
+/** The worker ended without `run-finished`: report every task it left running or pending, then the run. */
+function finishForWorker(
+  emit: (event: RunEventInit) => void,
+  state: RunState,
+  cancelled: boolean,
+  killedFor: { reason: 'timeout'; task: string } | { reason: 'cancel' } | undefined,
+  exitReason: string,
+): void {
+  const stuck = killedFor?.reason === 'timeout' ? killedFor.task : undefined;
+  for (const [id, task] of Object.entries(state.tasks)) {
+    if (task.status !== 'running' && task.status !== 'pending') continue;
+    const startedAt = state.running.get(id);
+    const durationMs = startedAt === undefined ? 0 : Date.now() - startedAt;
+    let status: FinalTaskStatus;
+    let message: string;
+    if (id === stuck) {
+      status = 'timedOut';
+      message = 'timed out and did not stop (stuck in synchronous code?): the worker was killed';
+    } else if (cancelled) {
+      status = 'cancelled';
+      message = task.status === 'running' ? 'cancelled: the worker was stopped' : 'cancelled';
+    } else if (task.status === 'running') {
+      status = stuck ? 'cancelled' : 'failed';
+      message = stuck ? `stopped with the worker (killed because ${stuck} was stuck)` : `failed: ${exitReason}`;
+    } else {
+      status = 'skipped';
+      message = stuck ? `skipped: the worker was stopped because ${stuck} was stuck` : `skipped: ${exitReason}`;
+    }
+    emit({ type: 'task-finished', task: id, status, attempts: task.attempts, durationMs, error: { message } });
+  }
+  const status = cancelled ? 'cancelled' : 'failed';
+  const error = cancelled ? undefined : stuck ? `${stuck} was stuck after its timeout; the worker was killed` : exitReason;
+  const summary = state.summary();
+  emit({
+    type: 'run-finished',
+    status,
+    durationMs: state.started ? Date.now() - state.started.time : 0,
+    summary: { job: summary.job, runId: summary.runId, status, durationMs: summary.durationMs, tasks: summary.tasks, ...(error ? { error } : {}) },
+  });
+}

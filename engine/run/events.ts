@@ -1,0 +1,122 @@
+/**
+ * The run event stream, declared once: the engine emits it, the child-process runner forwards it over
+ * IPC, run records store it as JSON lines, and the CLI, the extension and the HTTP API render it.
+ * Every event is plain JSON.
+ */
+
+export type TaskStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'timedOut' | 'skipped' | 'cancelled';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** The statuses a task can end with. */
+export type FinalTaskStatus = Exclude<TaskStatus, 'pending' | 'running'>;
+
+export interface ErrorInfo {
+  message: string;
+  stack?: string;
+}
+
+export interface PlannedTask {
+  id: string;
+  className: string;
+  dependencies: string[];
+  stage: number;
+}
+
+export interface PlannedStage {
+  index: number;
+  tasks: string[];
+  after: string[];
+}
+
+export interface TaskSummary {
+  status: TaskStatus;
+  attempts: number;
+  durationMs: number;
+  error?: string;
+}
+
+/** The summary of a run: what `fastasyncio run --format json` prints and `GET /runs/{id}` returns. */
+export interface RunSummary {
+  job: string;
+  runId: string;
+  status: RunStatus;
+  durationMs: number;
+  tasks: Record<string, TaskSummary>;
+  results: Record<string, unknown>;
+  /** The handler's `aggregate` output, when it defines one. */
+  output?: unknown;
+  /** Why the run failed when no task did (a handler hook threw, the worker died). */
+  error?: string;
+}
+
+interface EventBase {
+  runId: string;
+  /** 1-based position in the run's stream (SSE ids, resuming). */
+  seq: number;
+  /** Epoch milliseconds. */
+  time: number;
+}
+
+export interface RunStartedEvent extends EventBase {
+  type: 'run-started';
+  job: string;
+  configFile: string;
+  root: string;
+  concurrency: number | null;
+  tasks: PlannedTask[];
+  stages: PlannedStage[];
+}
+
+export interface TaskStartedEvent extends EventBase {
+  type: 'task-started';
+  task: string;
+  attempt: number;
+}
+
+export interface TaskLogEvent extends EventBase {
+  type: 'task-log';
+  task: string;
+  message: string;
+}
+
+/** A line the job's handler logged (`beforeJob`, `afterJob`, ...). */
+export interface RunLogEvent extends EventBase {
+  type: 'run-log';
+  message: string;
+}
+
+export interface TaskRetryingEvent extends EventBase {
+  type: 'task-retrying';
+  task: string;
+  /** The attempt that failed. */
+  attempt: number;
+  delayMs: number;
+  error: ErrorInfo;
+}
+
+export interface TaskFinishedEvent extends EventBase {
+  type: 'task-finished';
+  task: string;
+  status: FinalTaskStatus;
+  attempts: number;
+  durationMs: number;
+  error?: ErrorInfo;
+  /** The task's result (succeeded tasks only). In records, large results are replaced by a note. */
+  result?: unknown;
+}
+
+export interface RunFinishedEvent extends EventBase {
+  type: 'run-finished';
+  status: Exclude<RunStatus, 'running'>;
+  durationMs: number;
+  /** The summary without `results` (each is in its task's `task-finished`). */
+  summary: Omit<RunSummary, 'results'>;
+}
+
+export type RunEvent = RunStartedEvent | TaskStartedEvent | TaskLogEvent | RunLogEvent | TaskRetryingEvent | TaskFinishedEvent | RunFinishedEvent;
+
+export type RunEventType = RunEvent['type'];
+
+/** An event before the emitter stamps it with `runId`, `seq` and `time`. */
+export type RunEventInit = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, keyof EventBase> : never) : never;
+
+export type RunListener = (event: RunEvent) => void;

@@ -1,0 +1,85 @@
+import type { TaskContext, TaskInput } from '../runtime/task';
+
+/**
+ * What a task execution needs, as plain JSON: enough for a worker in another process or on another
+ * machine (a BullMQ job, a Python runner) to run the task.
+ */
+export interface TaskRequest {
+  runId: string;
+  job: string;
+  task: string;
+  className: string;
+  /** Absolute path of the module that declares the class (from the analysis' resolver). */
+  module: string;
+  params: Record<string, unknown>;
+  attempt: number;
+  input: TaskInput;
+}
+
+/**
+ * One attempt of one task, as an executor sees it. It is also the task's `ctx`. Its `signal` is made on
+ * first use: most tasks never read it, and an AbortSignal costs more than the rest of a no-op task.
+ */
+export class TaskExecution implements TaskContext {
+  private controller?: AbortController;
+  private abortReason?: unknown;
+
+  constructor(
+    readonly runId: string,
+    readonly job: string,
+    readonly task: string,
+    readonly className: string,
+    readonly module: string,
+    readonly params: Readonly<Record<string, unknown>>,
+    readonly attempt: number,
+    readonly input: TaskInput,
+    private readonly onLog: (task: string, message: string) => void,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.abortReason !== undefined;
+  }
+
+  abort(reason: Error): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+
+  log = (message: string): void => {
+    this.onLog(this.task, String(message));
+  };
+
+  get request(): TaskRequest {
+    return {
+      runId: this.runId,
+      job: this.job,
+      task: this.task,
+      className: this.className,
+      module: this.module,
+      params: this.params as Record<string, unknown>,
+      attempt: this.attempt,
+      input: this.input,
+    };
+  }
+}
+
+/**
+ * The one interface task execution goes through. The in-process executor loads the module and calls
+ * `execute`; other executors (the seed's Python tasks, remote workers) implement the same method.
+ * It resolves with the task's result or rejects with its error; it should stop when `execution.signal`
+ * aborts, but the scheduler never depends on that.
+ */
+export interface TaskExecutor {
+  execute(execution: TaskExecution): Promise<unknown>;
+  /** Optionally readies the given classes before the first task starts (loading is not a task's time). */
+  prepare?(tasks: readonly { module: string; className: string }[]): Promise<void>;
+}

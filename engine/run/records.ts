@@ -1,0 +1,151 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunEvent, RunSummary } from './events';
+import { RunState } from './summary';
+
+/** Results larger than this (as JSON) are replaced in records by a note with a preview. */
+export const MAX_RECORDED_RESULT = 64 * 1024;
+export const DEFAULT_KEEP_RUNS = 50;
+const RUN_ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
+
+export function runsDir(root: string): string {
+  return path.join(root, '.fastasyncio', 'runs');
+}
+
+/** A new run id: sortable by start time, safe as a file name. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
+  const random = Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
+  return `${stamp}-${random}`;
+}
+
+export function isRunId(value: string): boolean {
+  return RUN_ID.test(value);
+}
+
+/**
+ * Appends a run's events to `.fastasyncio/runs/<runId>.jsonl` as they happen. Lines are batched per turn
+ * of the event loop (one write for all events of a turn) and flushed synchronously on close and on
+ * process exit, so nothing already reported is lost.
+ */
+export class RunRecorder {
+  private readonly fd: number;
+  private buffer: string[] = [];
+  private scheduled = false;
+  private closed = false;
+  readonly file: string;
+
+  constructor(root: string, runId: string, keep = DEFAULT_KEEP_RUNS) {
+    const dir = runsDir(root);
+    fs.mkdirSync(dir, { recursive: true });
+    pruneRuns(dir, Math.max(0, keep - 1));
+    this.file = path.join(dir, `${runId}.jsonl`);
+    this.fd = fs.openSync(this.file, 'a');
+    process.once('exit', this.flush);
+  }
+
+  write(event: RunEvent): void {
+    if (this.closed) return;
+    this.buffer.push(serialise(event));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  readonly flush = (): void => {
+    this.scheduled = false;
+    if (this.buffer.length === 0 || this.closed) return;
+    const chunk = this.buffer.join('');
+    this.buffer = [];
+    fs.writeSync(this.fd, chunk);
+  };
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    process.removeListener('exit', this.flush);
+    fs.closeSync(this.fd);
+  }
+}
+
+/**
+ * One JSON line; a large result is replaced by `{ "$truncated": true, "bytes", "preview" }`. The two
+ * events every task has are written by hand when they hold nothing unusual: the same text as
+ * `JSON.stringify`, at a fraction of its cost (a test checks they agree).
+ */
+export function serialise(event: RunEvent): string {
+  if (event.type === 'task-started' && Object.keys(event).length === 6) {
+    return `{"type":"task-started","runId":"${event.runId}","seq":${event.seq},"time":${event.time},"task":"${event.task}","attempt":${event.attempt}}\n`;
+  }
+  if (event.type === 'task-finished' && event.error === undefined && isSimple(event.result) && Object.keys(event).length <= 9) {
+    const result = event.result === undefined ? '' : `,"result":${JSON.stringify(event.result)}`;
+    return `{"type":"task-finished","runId":"${event.runId}","seq":${event.seq},"time":${event.time},"task":"${event.task}","status":"${event.status}","attempts":${event.attempts},"durationMs":${event.durationMs}${result}}\n`;
+  }
+  const line = JSON.stringify(event);
+  if (event.type !== 'task-finished' || line.length <= MAX_RECORDED_RESULT || event.result === undefined) return line + '\n';
+  const full = JSON.stringify(event.result);
+  const note = { $truncated: true, bytes: Buffer.byteLength(full), preview: full.slice(0, 1000) };
+  return JSON.stringify({ ...event, result: note }) + '\n';
+}
+
+/** Task ids and run ids are identifiers, so they need no escaping; results are numbers, booleans or short strings. */
+function isSimple(value: unknown): boolean {
+  const type = typeof value;
+  return value === undefined || value === null || type === 'boolean' || (type === 'number' && Number.isFinite(value)) || (type === 'string' && (value as string).length < 256);
+}
+
+function pruneRuns(dir: string, keep: number): void {
+  const runs = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - keep))) {
+    fs.rmSync(path.join(dir, old), { force: true });
+  }
+}
+
+/** A run's recorded events. A line cut short by a crash is left out. */
+export function readRun(root: string, runId: string): RunEvent[] | undefined {
+  if (!isRunId(runId)) return undefined;
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(runsDir(root), `${runId}.jsonl`), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const events: RunEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      events.push(JSON.parse(line) as RunEvent);
+    } catch {
+      // An unfinished last line.
+    }
+  }
+  return events;
+}
+
+/** The summaries of the recorded runs, newest first. A run without `run-finished` shows as running. */
+export function listRuns(root: string, limit = DEFAULT_KEEP_RUNS): RunSummary[] {
+  let files: string[];
+  try {
+    files = fs.readdirSync(runsDir(root));
+  } catch {
+    return [];
+  }
+  const ids = files
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => f.slice(0, -'.jsonl'.length))
+    .filter(isRunId)
+    .sort()
+    .reverse()
+    .slice(0, limit);
+  const summaries: RunSummary[] = [];
+  for (const id of ids) {
+    const events = readRun(root, id);
+    if (!events?.length) continue;
+    const state = new RunState();
+    for (const e of events) state.apply(e);
+    summaries.push(state.summary());
+  }
+  return summaries;
+}

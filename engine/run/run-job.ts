@@ -1,0 +1,150 @@
+import type { Analysis } from '../analysis/analyze';
+import { hasErrors } from '../analysis/analyze';
+import { planJob } from '../analysis/plan';
+import { readConfigFile } from '../config/read';
+import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type Problem } from '../config/types';
+import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
+import type { RunEvent, RunListener, RunStartedEvent, RunSummary } from './events';
+import type { TaskExecutor } from './executor';
+import { InProcessExecutor } from './in-process-executor';
+import { type LoadScope, loadClass } from './loader';
+import { DEFAULT_KEEP_RUNS, newRunId, RunRecorder } from './records';
+import { errorInfo, runGraph } from './scheduler';
+import { RunState } from './summary';
+
+export interface RunOptions {
+  /** The config file; read and analysed unless `analysis` is given. */
+  configFile: string;
+  analysis?: Analysis;
+  job: string;
+  /** Overrides the job's `maxConcurrency`. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onEvent?: RunListener;
+  /** Append events to `.fastasyncio/runs/<runId>.jsonl` (default true), keeping `keep` runs. */
+  record?: boolean | { keep?: number };
+  runId?: string;
+  /** How tasks are executed; in this process by default. */
+  executor?: TaskExecutor;
+}
+
+/** The config has errors: it is never run. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly problems: Problem[],
+  ) {
+    super(`${file} has ${problems.filter((p) => p.severity === 'error').length} error(s); fix them before running`);
+  }
+}
+
+export class JobNotFoundError extends Error {
+  override name = 'JobNotFoundError';
+}
+
+/** The job to run, from a config's analysis: refuses configs with errors and unknown job names. */
+export function findJob(file: string, analysis: Analysis, name: string): { model: ConfigModel; job: JobModel } {
+  if (hasErrors(analysis.problems) || !analysis.model) throw new ConfigError(file, analysis.problems);
+  const job = analysis.model.jobs.find((j) => j.name === name);
+  if (!job) {
+    const names = analysis.model.jobs.map((j) => j.name);
+    throw new JobNotFoundError(`no job "${name}" in ${file}${names.length ? `; jobs: ${names.join(', ')}` : ''}`);
+  }
+  return { model: analysis.model, job };
+}
+
+export function loadScope(model: ConfigModel): LoadScope {
+  return { folders: [model.layout.taskDir, model.layout.handlerDir], root: model.layout.root };
+}
+
+/** The `run-started` event's plan: tasks with their stages. */
+export function planEvent(job: JobModel, base: Pick<RunStartedEvent, 'runId' | 'seq' | 'time' | 'configFile' | 'root' | 'concurrency'>): RunStartedEvent {
+  const plan = planJob(job);
+  return {
+    type: 'run-started',
+    ...base,
+    job: job.name,
+    tasks: job.tasks.map((t) => ({ id: t.id, className: t.className, dependencies: t.dependencies, stage: plan.stageOf[t.id] ?? 0 })),
+    stages: plan.stages,
+  };
+}
+
+/**
+ * Runs one job of a config in this process and resolves with its summary; never rejects for a task's
+ * failure (that is in the summary), only for a config with errors or an unknown job.
+ */
+export async function runJob(options: RunOptions): Promise<RunSummary> {
+  const analysis = options.analysis ?? readConfigFile(options.configFile).analysis;
+  const { model, job } = findJob(options.configFile, analysis, options.job);
+  const runId = options.runId ?? newRunId();
+  const state = new RunState();
+  const record = options.record ?? true;
+  const recorder = record ? new RunRecorder(model.layout.root, runId, typeof record === 'object' ? (record.keep ?? DEFAULT_KEEP_RUNS) : DEFAULT_KEEP_RUNS) : undefined;
+  let seq = 0;
+  const nextSeq = () => ++seq;
+  const emit = (event: RunEvent) => {
+    state.apply(event);
+    recorder?.write(event);
+    if (options.onEvent) {
+      try {
+        options.onEvent(event);
+      } catch {
+        // A listener's failure is not the run's.
+      }
+    }
+  };
+  const started = performance.now();
+  const concurrency = options.concurrency ?? job.maxConcurrency ?? null;
+  emit(planEvent(job, { runId, seq: nextSeq(), time: Date.now(), configFile: model.layout.configFile, root: model.layout.root, concurrency }));
+
+  const signal = options.signal ?? new AbortController().signal;
+  const scope = loadScope(model);
+  const executor = options.executor ?? new InProcessExecutor(scope);
+  const prepare = executor.prepare?.(job.tasks.map((t) => ({ module: t.module ?? '', className: t.className }))) ?? Promise.resolve();
+  let graph: Promise<unknown> | undefined;
+  const ctx: JobContext = {
+    job: job.name,
+    runId,
+    signal,
+    log: (message) => emit({ type: 'run-log', runId, seq: nextSeq(), time: Date.now(), message: String(message) }),
+    runTasks: async () => {
+      graph ??= prepare.then(() => runGraph({ runId, job, executor, concurrency: options.concurrency, signal, emit, nextSeq }));
+      await graph;
+      return state.summary();
+    },
+  };
+  let error: string | undefined;
+  let output: unknown;
+  try {
+    const handler = await loadHandler(job, scope);
+    output = await runHandler(handler, ctx);
+  } catch (e) {
+    error = `${job.handler}: ${errorInfo(e).message}`;
+    emit({ type: 'run-log', runId, seq: nextSeq(), time: Date.now(), message: `handler failed: ${errorInfo(e).stack ?? errorInfo(e).message}` });
+  }
+  if (!graph) {
+    // The handler failed early or never ran the tasks: they end skipped, the run failed.
+    error ??= `${job.handler}: run() returned without running the tasks`;
+    for (const t of job.tasks) {
+      emit({ type: 'task-finished', runId, seq: nextSeq(), time: Date.now(), task: t.id, status: 'skipped', attempts: 0, durationMs: 0, error: { message: 'skipped: the job handler did not run the tasks' } });
+    }
+  } else {
+    await graph;
+  }
+  const statuses = Object.values(state.tasks).map((t) => t.status);
+  const status = signal.aborted ? 'cancelled' : error || statuses.some((s) => s !== 'succeeded') ? 'failed' : 'succeeded';
+  const durationMs = performance.now() - started;
+  const summary: Omit<RunSummary, 'results'> = { job: job.name, runId, status, durationMs, tasks: state.tasks };
+  if (output !== undefined) summary.output = output;
+  if (error) summary.error = error;
+  emit({ type: 'run-finished', runId, seq: nextSeq(), time: Date.now(), status, durationMs, summary });
+  recorder?.close();
+  return state.summary();
+}
+
+async function loadHandler(job: JobModel, scope: LoadScope): Promise<HandlerLike> {
+  if (job.handler === BUILTIN_HANDLER || !job.handlerModule) return new GenericJobHandler();
+  const HandlerClass = await loadClass(job.handlerModule, job.handlerClass, scope);
+  return new HandlerClass() as HandlerLike;
+}

@@ -1,0 +1,15 @@
+import type { RunEvent } from './events';
+
+/** Messages between the child-process runner (parent) and its worker (child), over Node's IPC channel. */
+export type ToWorker =
+  | { type: 'start'; configFile: string; job: string; runId: string; concurrency?: number }
+  | { type: 'cancel' };
+
+export type FromWorker =
+  | { type: 'event'; event: RunEvent }
+  | { type: 'done' }
+  /** The run could not start (the config changed under us and has errors, the job vanished). */
+  | { type: 'fatal'; message: string };
+
+/** The hidden CLI command that turns `dist/cli.js` into a worker. */
+export const WORKER_COMMAND = '__worker';
