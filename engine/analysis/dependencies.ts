@@ -15,7 +15,7 @@ export function checkDependencies(value: unknown, model: ConfigModel): Finding[]
     let suggestions = 0;
     for (const task of job.tasks) {
       rawDependencies(value, job, task).forEach((dep, slot) => {
-        if (typeof dep !== 'string') return;
+        if (typeof dep !== 'string' || (dep !== task.id && ids.has(dep))) return;
         const at = { path: dependencyPath(job, task, slot), part: 'value' as const };
         if (dep === task.id) {
           findings.push({

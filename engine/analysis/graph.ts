@@ -18,16 +18,24 @@ export function buildGraph(job: JobModel): TaskGraph {
       tasks.push(task);
     }
   }
-  const deps = tasks.map(() => [] as number[]);
-  const dependents = tasks.map(() => [] as number[]);
-  tasks.forEach((task, i) => {
-    for (const dep of new Set(task.dependencies)) {
+  const n = tasks.length;
+  const deps: number[][] = new Array<number[]>(n);
+  const dependents: number[][] = new Array<number[]>(n);
+  for (let i = 0; i < n; i++) {
+    deps[i] = [];
+    dependents[i] = [];
+  }
+  // seen[j] === i when task i already lists j: repeated names count once, without a Set per task.
+  const seen = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    for (const dep of tasks[i].dependencies) {
       const j = indexOf.get(dep);
-      if (j === undefined || j === i) continue;
+      if (j === undefined || j === i || seen[j] === i) continue;
+      seen[j] = i;
       deps[i].push(j);
       dependents[j].push(i);
     }
-  });
+  }
   return { tasks, indexOf, deps, dependents };
 }
 

@@ -56,21 +56,23 @@ export function checkModules(model: ConfigModel, files: ProjectFiles): Finding[]
     }
 
     for (const task of job.tasks) {
-      const at = { path: classNamePath(job, task), part: 'value' as const };
       const found = resolveModule(taskDir, [taskModuleName(task.className)], files, taskExt, index);
       if (found.kind === 'found') {
         const text = textOf(found.file);
         if (text !== undefined && declaresClass(text, task.className)) {
           task.module = found.file;
-        } else {
-          findings.push({
-            code: 'missing-task-class',
-            severity: 'error',
-            message: `${shown(found.file)} declares no class "${task.className}"`,
-            at,
-            data: { job: job.name, task: task.id, expectedFile: found.file, className: task.className },
-          });
+          continue;
         }
+      }
+      const at = { path: classNamePath(job, task), part: 'value' as const };
+      if (found.kind === 'found') {
+        findings.push({
+          code: 'missing-task-class',
+          severity: 'error',
+          message: `${shown(found.file)} declares no class "${task.className}"`,
+          at,
+          data: { job: job.name, task: task.id, expectedFile: found.file, className: task.className },
+        });
       } else if (found.kind === 'missing') {
         const expectedName = path.basename(found.expected);
         const hint = found.caseMismatch

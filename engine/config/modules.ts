@@ -18,36 +18,70 @@ export function taskModuleName(className: string): string {
 }
 
 /** A folder's module files, indexed: exact names, and by lower-case base name for case mismatches. */
-interface FolderIndex {
-  names: ReadonlySet<string>;
-  /** Lower-case base name → the first module file (with a module extension) of that base name. */
-  byLowerBase: ReadonlyMap<string, string>;
-}
+class FolderIndex {
+  readonly names: ReadonlySet<string>;
+  private lower: Map<string, string> | undefined;
 
-/**
- * Folder listings indexed once per analysis, so that resolving 10,000 modules in one folder costs one
- * pass over its listing instead of one per module. Make one per analysis: it caches what it has read.
- */
-export type ModuleIndex = (folder: string) => FolderIndex;
+  constructor(private readonly entries: readonly string[]) {
+    this.names = new Set(entries);
+  }
 
-export function moduleIndex(files: ProjectFiles): ModuleIndex {
-  const cache = new Map<string, FolderIndex>();
-  return (folder) => {
-    let index = cache.get(folder);
-    if (!index) {
-      const entries = files.readDir(folder) ?? [];
-      const byLowerBase = new Map<string, string>();
-      for (const e of entries) {
+  /** The first module file (with a module extension) whose base name is `lowerBase` in lower case. */
+  byLowerBase(lowerBase: string): string | undefined {
+    if (!this.lower) {
+      this.lower = new Map();
+      for (const e of this.entries) {
         const dot = e.lastIndexOf('.');
         if (dot <= 0 || !(MODULE_EXTENSIONS as readonly string[]).includes(e.slice(dot))) continue;
         const lower = e.slice(0, dot).toLowerCase();
-        if (!byLowerBase.has(lower)) byLowerBase.set(lower, e);
+        if (!this.lower.has(lower)) this.lower.set(lower, e);
       }
-      index = { names: new Set(entries), byLowerBase };
-      cache.set(folder, index);
+    }
+    return this.lower.get(lowerBase);
+  }
+}
+
+/**
+ * Folder listings indexed once, so that resolving 10,000 modules in one folder costs one pass over its
+ * listing instead of one per module. Make one per analysis: it caches what it has read.
+ */
+export class ModuleIndex {
+  private readonly folders = new Map<string, FolderIndex>();
+  private readonly normalized = new Map<string, string>();
+
+  constructor(private readonly files: ProjectFiles) {}
+
+  folder(folder: string): FolderIndex {
+    let index = this.folders.get(folder);
+    if (!index) {
+      index = new FolderIndex(this.files.readDir(folder) ?? []);
+      this.folders.set(folder, index);
     }
     return index;
-  };
+  }
+
+  /** `path.join(dir)`, remembered. */
+  normalize(dir: string): string {
+    let normal = this.normalized.get(dir);
+    if (normal === undefined) this.normalized.set(dir, (normal = path.join(dir)));
+    return normal;
+  }
+}
+
+export function moduleIndex(files: ProjectFiles): ModuleIndex {
+  return new ModuleIndex(files);
+}
+
+function isIdentifier(segment: string): boolean {
+  return IDENTIFIER.test(segment);
+}
+
+function inside(dir: string, file: string): boolean {
+  return file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
+function fileIn(folder: string, name: string): string {
+  return folder.endsWith(path.sep) ? folder + name : folder + path.sep + name;
 }
 
 /**
@@ -63,21 +97,22 @@ export function resolveModule(
   preferredExt = '.ts',
   index: ModuleIndex = moduleIndex(files),
 ): ModuleResolution {
-  if (segments.length === 0 || !segments.every((s) => IDENTIFIER.test(s))) {
+  if (segments.length === 0 || !segments.every(isIdentifier)) {
     return { kind: 'invalid', reason: `"${segments.join('.')}" is not a module name made of identifiers` };
   }
-  const folder = path.join(dir, ...segments.slice(0, -1));
+  const root = index.normalize(dir);
+  // Identifiers hold no dots or slashes, so the file is inside `dir` by construction; checked anyway.
+  const folder = segments.length === 1 ? root : path.join(root, ...segments.slice(0, -1));
   const base = segments[segments.length - 1];
-  const relative = path.relative(dir, path.join(folder, base));
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+  if (!inside(root, fileIn(folder, base))) {
     return { kind: 'invalid', reason: `"${segments.join('.')}" points outside ${dir}` };
   }
-  const { names, byLowerBase } = index(folder);
+  const entries = index.folder(folder);
   for (const ext of MODULE_EXTENSIONS) {
-    if (names.has(base + ext)) return { kind: 'found', file: path.join(folder, base + ext) };
+    if (entries.names.has(base + ext)) return { kind: 'found', file: fileIn(folder, base + ext) };
   }
-  const caseMismatch = byLowerBase.get(base.toLowerCase());
-  return { kind: 'missing', expected: path.join(folder, base + preferredExt), caseMismatch: caseMismatch && path.join(folder, caseMismatch) };
+  const caseMismatch = entries.byLowerBase(base.toLowerCase());
+  return { kind: 'missing', expected: fileIn(folder, base + preferredExt), caseMismatch: caseMismatch && fileIn(folder, caseMismatch) };
 }
 
 /** Whether a module's text declares `class <name>` (TypeScript, JavaScript or Python). */

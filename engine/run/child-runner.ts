@@ -38,6 +38,8 @@ export async function runJobInChild(options: ChildRunOptions): Promise<RunSummar
   const record = options.record ?? true;
   const recorder = record ? new RunRecorder(model.layout.root, runId, typeof record === 'object' ? (record.keep ?? DEFAULT_KEEP_RUNS) : DEFAULT_KEEP_RUNS) : undefined;
   const state = new RunState();
+  state.job = job.name;
+  state.runId = runId;
   const timeouts = new Map(job.tasks.map((t) => [t.id, t.timeout]));
   const watchdogs = new Map<string, NodeJS.Timeout>();
   let seq = 0;
@@ -62,6 +64,8 @@ export async function runJobInChild(options: ChildRunOptions): Promise<RunSummar
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
     cwd: model.layout.root,
+    // The worker is plain bundled JavaScript: none of the caller's loader flags (tsx in tests).
+    execArgv: [],
   });
   const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { readRun } from '../../engine/run/records';
+import { type TempProject, taskModule, tempProject } from '../helpers/project';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const projects: TempProject[] = [];
+after(() => projects.forEach((p) => p.remove()));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], options: { cwd?: string; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      options.onStdout?.(stdout, child);
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function project(tasks: object[], files: Record<string, string>): TempProject {
+  const p = tempProject({ jobs: [{ name: 'job1', handler: 'GenericJobHandler', tasks }] }, files);
+  projects.push(p);
+  return p;
+}
+
+const ok = () =>
+  project([{ name: 'A' }, { name: 'B', dependencies: ['A'] }], { ...taskModule('A', 'return 20;'), ...taskModule('B', 'return input.A + 1;') });
+
+describe('fastasyncio run', () => {
+  test('--format json prints one summary object; exit 0 when it succeeds', async () => {
+    const p = ok();
+    const { code, stdout } = await cli(['run', p.configFile, 'job1', '--format', 'json']);
+    assert.equal(code, 0);
+    const summary = JSON.parse(stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(summary).sort(), ['durationMs', 'job', 'results', 'runId', 'status', 'tasks']);
+    assert.equal(summary.status, 'succeeded');
+    assert.deepEqual(summary.results, { A: 20, B: 21 });
+    assert.deepEqual(summary.tasks && Object.keys(summary.tasks as object), ['A', 'B']);
+    assert.deepEqual(Object.keys((summary.tasks as Record<string, object>).A).sort(), ['attempts', 'durationMs', 'status']);
+  });
+
+  test('the config defaults to configs/job_config.json; piped text output is plain lines and a summary table', async () => {
+    const p = ok();
+    const { code, stdout } = await cli(['run', 'job1'], { cwd: p.root });
+    assert.equal(code, 0);
+    assert.doesNotMatch(stdout, /\x1b\[/, 'no escape codes when piped');
+    assert.match(stdout, /✓ A succeeded in \d+ms/);
+    assert.match(stdout, /^task\s+status\s+attempts\s+duration/m);
+    assert.match(stdout, /^B\s+succeeded\s+1\s+/m);
+  });
+
+  test('a failed task: exit 1, with its error in the summary', async () => {
+    const p = project([{ name: 'A' }], taskModule('A', "throw new Error('no luck');"));
+    const { code, stdout } = await cli(['run', p.configFile, 'job1', '--format', 'json']);
+    assert.equal(code, 1);
+    const summary = JSON.parse(stdout) as { status: string; tasks: Record<string, { error?: string }> };
+    assert.equal(summary.status, 'failed');
+    assert.equal(summary.tasks.A.error, 'no luck');
+  });
+
+  test('a config with errors prints its diagnostics and exits 2 without running anything', async () => {
+    const p = project([{ name: 'A', dependencies: ['Nope'] }], taskModule('A', 'return 1;'));
+    const { code, stdout, stderr } = await cli(['run', p.configFile, 'job1']);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /job_config\.json:\d+:\d+ error \[unknown-dependency\]/);
+    assert.deepEqual(p.records(), []);
+  });
+
+  test('SIGINT cancels gracefully: exit 130, the summary printed, the record kept', async () => {
+    const p = project([{ name: 'Slow' }, { name: 'After', dependencies: ['Slow'] }], {
+      ...taskModule('Slow', 'await sleep(20000, ctx.signal);'),
+      ...taskModule('After', 'return 1;'),
+    });
+    let sent = false;
+    const { code, stdout } = await cli(['run', p.configFile, 'job1'], {
+      onStdout: (text, child) => {
+        if (!sent && text.includes('Slow started')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    assert.equal(code, 130);
+    assert.match(stdout, /^Slow\s+cancelled/m);
+    const [record] = p.records();
+    const events = readRun(p.root, record.replace('.jsonl', ''))!;
+    const last = events.at(-1);
+    assert.equal(last?.type === 'run-finished' && last.status, 'cancelled');
+  });
+
+  test('usage errors: an unknown job or a bad --concurrency is one line and exit 2', async () => {
+    const p = ok();
+    for (const args of [['run', p.configFile, 'nope'], ['run', p.configFile, 'job1', '--concurrency', '0'], ['run']]) {
+      const { code, stderr } = await cli(args);
+      assert.equal(code, 2, args.join(' '));
+      assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+});
+
+describe('fastasyncio list and graph', () => {
+  test('list shows jobs and tasks', async () => {
+    const p = ok();
+    const { code, stdout } = await cli(['list', p.configFile]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^job1 {2}\(GenericJobHandler, 2 tasks, 2 stages\)/m);
+    assert.match(stdout, /^ {2}B ← A$/m);
+  });
+
+  test('graph prints the plan as mermaid, dot and json', async () => {
+    const p = ok();
+    const mermaid = await cli(['graph', p.configFile, 'job1']);
+    assert.match(mermaid.stdout, /^flowchart LR/);
+    assert.match(mermaid.stdout, /t_A --> t_B/);
+    const dot = await cli(['graph', p.configFile, 'job1', '--format', 'dot']);
+    assert.match(dot.stdout, /"A" -> "B";/);
+    const json = JSON.parse((await cli(['graph', p.configFile, 'job1', '--format', 'json'])).stdout) as { stages: { tasks: string[] }[] };
+    assert.deepEqual(json.stages.map((s) => s.tasks), [['A'], ['B']]);
+  });
+});

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import type { RunEvent } from '../../engine/run/events';
+import { runJobInChild } from '../../engine/run/child-runner';
+import { readRun } from '../../engine/run/records';
+import { type TempProject, taskModule, tempProject } from '../helpers/project';
+
+// These tests fork dist/cli.js: `npm test` builds it first.
+const projects: TempProject[] = [];
+after(() => projects.forEach((p) => p.remove()));
+
+function project(tasks: object[], files: Record<string, string>): TempProject {
+  const p = tempProject({ jobs: [{ name: 'job1', handler: 'GenericJobHandler', tasks }] }, files);
+  projects.push(p);
+  return p;
+}
+
+async function run(p: TempProject, signal?: AbortSignal) {
+  const events: RunEvent[] = [];
+  const summary = await runJobInChild({ configFile: p.configFile, job: 'job1', signal, graceMs: 300, onEvent: (e) => events.push(e) });
+  return { summary, events };
+}
+
+describe('child-process runner', () => {
+  test('streams the same events as an in-process run, in order, and records them', async () => {
+    const p = project([{ name: 'A' }, { name: 'B', dependencies: ['A'] }], {
+      ...taskModule('A', "ctx.log('hello from ' + process.pid); return 1;"),
+      ...taskModule('B', 'return input.A + 1;'),
+    });
+    const { summary, events } = await run(p);
+    assert.equal(summary.status, 'succeeded');
+    assert.equal(summary.results.B, 2);
+    const log = events.find((e) => e.type === 'task-log');
+    assert.ok(log?.type === 'task-log' && !log.message.endsWith(String(process.pid)), 'the task ran in another process');
+    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
+    assert.deepEqual(readRun(p.root, summary.runId)?.map((e) => e.type), events.map((e) => e.type));
+  });
+
+  test('a task stuck in a synchronous loop past its timeout is stopped: the worker is killed and the tasks reported', async () => {
+    const p = project([{ name: 'Other' }, { name: 'Stuck', timeout: 0.2, dependencies: ['Other'] }, { name: 'After', dependencies: ['Stuck'] }], {
+      ...taskModule('Stuck', 'for (;;) {}'),
+      ...taskModule('Other', 'await sleep(100); return 1;'),
+      ...taskModule('After', 'await sleep(10000); return 2;'),
+    });
+    const started = Date.now();
+    const { summary } = await run(p);
+    assert.ok(Date.now() - started < 10_000, 'the run ended well before the stuck task would');
+    assert.equal(summary.status, 'failed');
+    assert.equal(summary.tasks.Stuck.status, 'timedOut');
+    assert.match(summary.tasks.Stuck.error ?? '', /did not stop/);
+    assert.equal(summary.tasks.Other.status, 'succeeded');
+    assert.equal(summary.tasks.After.status, 'skipped');
+    assert.match(summary.tasks.After.error ?? '', /Stuck was stuck/);
+  });
+
+  test('a crash of the worker loses nothing already reported: the record holds every event and the ending', async () => {
+    const p = project([{ name: 'Fine' }, { name: 'Crash', dependencies: ['Fine'] }, { name: 'Never', dependencies: ['Crash'] }], {
+      ...taskModule('Fine', "ctx.log('before the crash'); return 'ok';"),
+      ...taskModule('Crash', "ctx.log('about to crash'); await sleep(50); process.kill(process.pid, 'SIGKILL');"),
+      ...taskModule('Never', 'return 1;'),
+    });
+    const { summary, events } = await run(p);
+    assert.equal(summary.status, 'failed');
+    assert.match(summary.error ?? '', /killed \(SIGKILL\)/);
+    const recorded = readRun(p.root, summary.runId)!;
+    assert.deepEqual(recorded, events.map((e) => JSON.parse(JSON.stringify(e)) as RunEvent));
+    const messages = recorded.filter((e) => e.type === 'task-log').map((e) => (e.type === 'task-log' ? e.message : ''));
+    assert.deepEqual(messages, ['before the crash', 'about to crash']);
+    assert.equal(summary.tasks.Fine.status, 'succeeded');
+    assert.equal(summary.tasks.Crash.status, 'failed');
+    assert.equal(summary.tasks.Never.status, 'skipped');
+    assert.equal(recorded.at(-1)?.type, 'run-finished');
+  });
+
+  test('cancel stops a worker even when a task ignores its signal in a synchronous loop', async () => {
+    const p = project([{ name: 'Spin' }, { name: 'Later', dependencies: ['Spin'] }], {
+      ...taskModule('Spin', 'for (;;) {}'),
+      ...taskModule('Later', 'return 1;'),
+    });
+    const controller = new AbortController();
+    const events: RunEvent[] = [];
+    const done = runJobInChild({
+      configFile: p.configFile,
+      job: 'job1',
+      signal: controller.signal,
+      graceMs: 300,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'task-started') setTimeout(() => controller.abort(), 100);
+      },
+    });
+    const summary = await done;
+    assert.equal(summary.status, 'cancelled');
+    assert.equal(summary.tasks.Spin.status, 'cancelled');
+    assert.equal(summary.tasks.Later.status, 'cancelled');
+    assert.equal(events.at(-1)?.type, 'run-finished');
+  });
+
+  test('console output of tasks becomes run-log lines', async () => {
+    const p = project([{ name: 'Chatty' }], taskModule('Chatty', "console.log('printed by a task'); return 1;"));
+    const { events } = await run(p);
+    assert.ok(events.some((e) => e.type === 'run-log' && e.message === 'printed by a task'));
+  });
+});
