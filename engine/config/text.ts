@@ -57,7 +57,38 @@ export function decodeUtf8(bytes: Uint8Array): DecodedText {
   try {
     return { text: strictDecoder.decode(bytes) };
   } catch {
+    // Not the first U+FFFD of the text: the file may hold that character, validly encoded, earlier on.
+    const bad = firstInvalidByte(bytes);
     const text = lenientDecoder.decode(bytes);
-    return { text, invalidUtf8At: Math.max(0, text.indexOf('\uFFFD')) };
+    return { text, invalidUtf8At: bad === -1 ? 0 : lenientDecoder.decode(bytes.subarray(0, bad)).length };
   }
+}
+
+/** The index of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or -1. */
+function firstInvalidByte(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    // The allowed range of the second byte (narrower after E0, ED, F0 and F4).
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b === 0xe0) [need, lo] = [2, 0xa0];
+    else if (b === 0xed) [need, hi] = [2, 0x9f];
+    else if (b >= 0xe1 && b <= 0xef) need = 2;
+    else if (b === 0xf0) [need, lo] = [3, 0x90];
+    else if (b === 0xf4) [need, hi] = [3, 0x8f];
+    else if (b >= 0xf1 && b <= 0xf3) need = 3;
+    else return i;
+    if (i + need >= n || bytes[i + 1] < lo || bytes[i + 1] > hi) return i;
+    for (let k = 2; k <= need; k++) if (bytes[i + k] < 0x80 || bytes[i + k] > 0xbf) return i;
+    i += need + 1;
+  }
+  return -1;
 }

@@ -50,13 +50,51 @@ export async function loadModule(file: string, scope: LoadScope): Promise<Export
   } catch {
     throw new ModuleLoadError(`cannot read ${absolute}`);
   }
-  const key = `${absolute}\0${createHash('sha1').update(source).digest('hex')}`;
+  const key = `${absolute}\0${sha1(source)}`;
   const cached = compiled.get(key);
   if (cached) return cached;
-  const code = await bundle(absolute, scope.root);
+  const code = readCache(absolute, scope.root) ?? (await bundle(absolute, scope.root));
   const exports = evaluate(absolute, code);
   compiled.set(key, exports);
   return exports;
+}
+
+const sha1 = (text: string | Buffer) => createHash('sha1').update(text).digest('hex');
+
+/** Compiled bundles are kept in `.fastasyncio/cache/`, each with the hashes of every file it was built from. */
+interface CacheEntry {
+  inputs: Record<string, string>;
+  code: string;
+}
+
+function cacheFile(file: string, root: string): string {
+  return path.join(root, '.fastasyncio', 'cache', `${sha1(file)}.json`);
+}
+
+/** The cached bundle of `file`, when none of the files it was built from has changed since. */
+function readCache(file: string, root: string): string | undefined {
+  try {
+    const entry = JSON.parse(fs.readFileSync(cacheFile(file, root), 'utf8')) as CacheEntry;
+    for (const [input, hash] of Object.entries(entry.inputs)) {
+      if (sha1(fs.readFileSync(input)) !== hash) return undefined;
+    }
+    return entry.code;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, root: string, inputs: string[], code: string): void {
+  try {
+    const entry: CacheEntry = { inputs: Object.fromEntries(inputs.map((i) => [i, sha1(fs.readFileSync(i))])), code };
+    const target = cacheFile(file, root);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(entry));
+    fs.renameSync(temporary, target);
+  } catch {
+    // The cache is an optimisation: a read-only project still runs.
+  }
 }
 
 async function bundle(file: string, root: string): Promise<string> {
@@ -73,6 +111,7 @@ async function bundle(file: string, root: string): Promise<string> {
       packages: 'external',
       keepNames: true,
       logLevel: 'silent',
+      metafile: true,
       absWorkingDir: path.dirname(file),
       plugins: [
         {
@@ -89,7 +128,10 @@ async function bundle(file: string, root: string): Promise<string> {
         },
       ],
     });
-    return result.outputFiles[0].text;
+    const code = result.outputFiles[0].text;
+    const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(path.dirname(file), input));
+    writeCache(file, root, inputs, code);
+    return code;
   } catch (error) {
     const errors = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
     const first = errors?.[0];

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunEvent } from '../../engine/run/events';
 import { listRuns, readRun, serialise } from '../../engine/run/records';
+import { runJobInChild } from '../../engine/run/child-runner';
 import { ConfigError, JobNotFoundError, runJob } from '../../engine/run/run-job';
 import { type TempProject, taskModule, tempProject } from '../helpers/project';
 
@@ -36,6 +37,18 @@ describe('runJob', () => {
     const started = events[0];
     assert.equal(started.type, 'run-started');
     assert.deepEqual(started.type === 'run-started' && started.stages.map((s) => s.tasks), [['Task1'], ['Task2']]);
+  });
+
+  test('compiled modules are cached on disk and rebuilt when any file they import changes', async () => {
+    const p = project([{ name: 'Task1' }], {
+      'src/job/task/value.ts': 'export const value = 1;\n',
+      'src/job/task/task1.ts': "import { value } from './value';\nexport class Task1 { async execute() { return value; } }\n",
+    });
+    assert.equal((await run(p)).summary.results.Task1, 1);
+    assert.equal(fs.readdirSync(path.join(p.root, '.fastasyncio/cache')).length, 1);
+    p.write('src/job/task/value.ts', 'export const value = 2;\n');
+    const summary = await runJobInChild({ configFile: p.configFile, job: 'job1' });
+    assert.equal(summary.results.Task1, 2, 'a fresh process sees the edited import, not the stale bundle');
   });
 
   test('a task error carries its stack pointing into the TypeScript source', async () => {
