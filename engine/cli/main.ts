@@ -47,7 +47,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError || isArgsError(error)) {
-      io.err(`fastasyncio ${name}: ${(error as Error).message}\nusage: ${command.usage}`);
+      io.err(`fastasyncio ${name}: ${(error as Error).message} (usage: ${command.usage})`);
       return 2;
     }
     io.err(`fastasyncio ${name}: internal error: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
 import { ProgressPrinter, summaryTable } from './progress';
 import { formatText } from './report';
 
-export const RUN_USAGE = 'fastasyncio run [config] <job> [--concurrency N] [--format text|json]';
+export const RUN_USAGE = 'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N]';
 
 export const EXIT = { succeeded: 0, failed: 1, config: 2, cancelled: 130 } as const;
 
@@ -18,10 +18,10 @@ export function configAndJob(positionals: string[]): { config: string; job: stri
   throw new UsageError(positionals.length === 0 ? 'name the job to run' : `too many arguments: ${positionals.join(' ')}`);
 }
 
-export function parseConcurrency(value: string | undefined): number | undefined {
+export function positiveInteger(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${option} must be a positive integer, got "${value}"`);
   return n;
 }
 
@@ -33,12 +33,13 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { concurrency: { type: 'string' }, format: { type: 'string', default: 'text' } },
+    options: { concurrency: { type: 'string' }, format: { type: 'string', default: 'text' }, 'keep-runs': { type: 'string' } },
   });
   const format = values.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
   const { config, job } = configAndJob(positionals);
-  const concurrency = parseConcurrency(values.concurrency);
+  const concurrency = positiveInteger('concurrency', values.concurrency);
+  const keep = positiveInteger('keep-runs', values['keep-runs']);
   const { file, analysis } = loadConfig(config);
 
   const controller = new AbortController();
@@ -48,7 +49,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const printer = format === 'text' ? new ProgressPrinter(io.write, io.isTTY) : undefined;
   let summary: RunSummary;
   try {
-    summary = await runJobInChild({ configFile: file, analysis, job, concurrency, signal: controller.signal, onEvent: printer?.onEvent });
+    summary = await runJobInChild({ configFile: file, analysis, job, concurrency, record: { keep }, signal: controller.signal, onEvent: printer?.onEvent });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(formatText(error.problems.map((p) => ({ ...p, file }))));
