@@ -7,7 +7,8 @@ import type { ProjectFiles } from '../files';
 import { checkCycles } from './cycles';
 import { checkDependencies } from './dependencies';
 import { checkDuplicateNames } from './duplicates';
-import { type Finding, resolveFindings } from './findings';
+import { type Finding, pushAll, resolveFindings } from './findings';
+import { firstIndexById } from './graph';
 import { checkModules } from './modules';
 import { checkSchema } from './schema';
 
@@ -58,12 +59,13 @@ export function analyzeConfig(text: string, options: AnalyzeOptions): Analysis {
     });
   }
   const value = parsed.value;
-  findings.push(...checkSchema(value));
+  pushAll(findings, checkSchema(value));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { problems: sortProblems(resolveFindings(text, lines, findings)), value, lines };
   }
   const model = buildModel(value, resolveLayout(options.file, value, options.files, options.defaults));
-  findings.push(...checkDuplicateNames(model), ...checkDependencies(value, model), ...checkCycles(value, model), ...checkModules(model, options.files));
+  const ids = model.jobs.map(firstIndexById);
+  pushAll(findings, checkDuplicateNames(model, ids), checkDependencies(value, model, ids), checkCycles(value, model, ids), checkModules(model, options.files));
   return { model, problems: sortProblems(resolveFindings(text, lines, findings)), value, lines };
 }
 

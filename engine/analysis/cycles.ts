@@ -1,21 +1,29 @@
 import { rawDependencies } from '../config/model';
 import type { ConfigModel, JobModel } from '../config/types';
-import type { Finding, Target } from './findings';
-import { buildGraph, stronglyConnected, type TaskGraph } from './graph';
+import { type Finding, pushAll, type Target } from './findings';
+import { buildGraph, firstIndexById, stronglyConnected, type TaskGraph } from './graph';
 import { dependencyPath } from './paths';
 
 /** Beyond this many edges in one cycle, paths come from two BFS trees instead of one search per edge. */
 const EXACT_SEARCH_LIMIT = 400;
+/**
+ * Every entry of a cycle gets the whole path, so a cycle of n tasks costs n paths of n names: 10,000
+ * tasks in one ring would be 10^8 names. Past this many names spelled out in one job, the remaining
+ * entries get the short form (`A → B → … → A`, with the number of tasks in the cycle).
+ */
+const PATH_BUDGET = 1_000_000;
+/** The most related locations (the cycle's other entries) one error lists. */
+const MAX_RELATED = 50;
 
 /**
  * `cycle`: every strongly connected component is a set of tasks that wait on each other. Each dependency
  * entry inside one gets an error whose message is a whole cycle through that entry. Tasks outside a
  * cycle that wait on one (directly or not) get a warning on the entry that leads there.
  */
-export function checkCycles(value: unknown, model: ConfigModel): Finding[] {
+export function checkCycles(value: unknown, model: ConfigModel, idsOf: readonly Map<string, number>[] = model.jobs.map(firstIndexById)): Finding[] {
   const findings: Finding[] = [];
-  for (const job of model.jobs) {
-    const graph = buildGraph(job);
+  for (const [j, job] of model.jobs.entries()) {
+    const graph = buildGraph(job, idsOf[j]);
     const { component, cyclic } = stronglyConnected(graph.deps);
     const selfDependent = graph.tasks.map((t) => t.dependencies.includes(t.id));
     if (cyclic.length === 0 && !selfDependent.includes(true)) continue;
@@ -23,10 +31,17 @@ export function checkCycles(value: unknown, model: ConfigModel): Finding[] {
       const slot = rawDependencies(value, job, graph.tasks[from]).indexOf(graph.tasks[to].id);
       return slot === -1 ? undefined : { path: dependencyPath(job, graph.tasks[from], slot), part: 'value' };
     };
-    for (const members of cyclic) findings.push(...cycleErrors(job, graph, members, component, entry));
-    findings.push(...blockedWarnings(job, graph, component, cyclic, selfDependent, entry));
+    const budget = { names: PATH_BUDGET };
+    for (const members of cyclic) pushAll(findings, cycleErrors(job, graph, members, component, entry, budget));
+    pushAll(findings, blockedWarnings(job, graph, component, cyclic, selfDependent, entry));
   }
   return findings;
+}
+
+interface PathSearch {
+  /** An upper bound on the length of `path(from, to)`, cheap to know before the path is made. */
+  bound(from: number, to: number): number;
+  path(from: number, to: number): number[];
 }
 
 function cycleErrors(
@@ -35,20 +50,35 @@ function cycleErrors(
   members: number[],
   component: number[],
   entry: (from: number, to: number) => Target | undefined,
+  budget: { names: number },
 ): Finding[] {
   const c = component[members[0]];
   const inside = (v: number) => component[v] === c;
   const edges: [number, number][] = [];
   for (const u of members) for (const v of graph.deps[u]) if (inside(v)) edges.push([u, v]);
-  const pathBack = edges.length <= EXACT_SEARCH_LIMIT ? exactSearch(graph, inside) : treeSearch(graph, members[0], inside);
+  const search = edges.length <= EXACT_SEARCH_LIMIT ? exactSearch(graph, inside, members.length) : treeSearch(graph, members[0], inside);
   const findings: Finding[] = [];
   for (const [u, v] of edges) {
     const at = entry(u, v);
     if (!at) continue;
-    const cycle = [u, ...pathBack(v, u)];
+    const from = graph.tasks[u].id;
+    const to = graph.tasks[v].id;
+    if (search.bound(v, u) + 1 > budget.names) {
+      findings.push({
+        code: 'cycle',
+        severity: 'error',
+        message: `Dependency cycle: ${from} → ${to} → … → ${from} (${members.length} tasks wait on each other)`,
+        at,
+        data: { job: job.name, task: from, dependency: to },
+      });
+      continue;
+    }
+    const cycle = search.path(v, u);
+    cycle.unshift(u);
+    budget.names -= cycle.length;
     const names = cycle.map((i) => graph.tasks[i].id);
     const related: { message: string; at: Target }[] = [];
-    for (let k = 1; k + 1 < cycle.length; k++) {
+    for (let k = 1; k + 1 < cycle.length && related.length < MAX_RELATED; k++) {
       const other = entry(cycle[k], cycle[k + 1]);
       if (other) related.push({ message: `"${names[k]}" depends on "${names[k + 1]}"`, at: other });
     }
@@ -58,15 +88,15 @@ function cycleErrors(
       message: `Dependency cycle: ${names.join(' → ')}`,
       at,
       related,
-      data: { job: job.name, task: names[0], dependency: names[1], cycle: names },
+      data: { job: job.name, task: from, dependency: to, cycle: names },
     });
   }
   return findings;
 }
 
 /** A path from `from` to `to` inside the component, both ends included; BFS, so the shortest. */
-function exactSearch(graph: TaskGraph, inside: (v: number) => boolean) {
-  return (from: number, to: number): number[] => {
+function exactSearch(graph: TaskGraph, inside: (v: number) => boolean, size: number): PathSearch {
+  const path = (from: number, to: number): number[] => {
     const parent = new Map<number, number>([[from, -1]]);
     const queue = [from];
     for (let head = 0; head < queue.length && !parent.has(to); head++) {
@@ -82,31 +112,36 @@ function exactSearch(graph: TaskGraph, inside: (v: number) => boolean) {
     for (let x = to; x !== -1; x = parent.get(x)!) path.push(x);
     return path.reverse();
   };
+  return { bound: () => size, path };
 }
 
 /** For big cycles: paths `from → root → to` through two BFS trees, with any repeated stretch cut out. */
-function treeSearch(graph: TaskGraph, root: number, inside: (v: number) => boolean) {
+function treeSearch(graph: TaskGraph, root: number, inside: (v: number) => boolean): PathSearch {
   const bfs = (edges: number[][]) => {
     const parent = new Map<number, number>([[root, -1]]);
+    const depth = new Map<number, number>([[root, 0]]);
     const queue = [root];
     for (let head = 0; head < queue.length; head++) {
       for (const y of edges[queue[head]]) {
         if (inside(y) && !parent.has(y)) {
           parent.set(y, queue[head]);
+          depth.set(y, depth.get(queue[head])! + 1);
           queue.push(y);
         }
       }
     }
-    return parent;
+    return { parent, depth };
   };
-  const towardRoot = bfs(graph.dependents); // parent = next step toward the root along deps
-  const fromRoot = bfs(graph.deps); // parent = previous step from the root along deps
-  return (from: number, to: number): number[] => {
+  const { parent: towardRoot, depth: toRoot } = bfs(graph.dependents); // parent = next step toward the root along deps
+  const { parent: fromRoot, depth: fromRootDepth } = bfs(graph.deps); // parent = previous step from the root along deps
+  // The walk is `from → root → to`; cutting repeats only shortens it.
+  const bound = (from: number, to: number) => toRoot.get(from)! + fromRootDepth.get(to)! + 1;
+  const path = (from: number, to: number): number[] => {
     const walk: number[] = [];
     for (let x = from; x !== -1; x = towardRoot.get(x)!) walk.push(x);
     const tail: number[] = [];
     for (let x = to; x !== root; x = fromRoot.get(x)!) tail.push(x);
-    walk.push(...tail.reverse());
+    for (let k = tail.length - 1; k >= 0; k--) walk.push(tail[k]);
     const firstTo = walk.indexOf(to);
     const path: number[] = [];
     const seen = new Map<number, number>();
@@ -121,6 +156,7 @@ function treeSearch(graph: TaskGraph, root: number, inside: (v: number) => boole
     }
     return path;
   };
+  return { bound, path };
 }
 
 function blockedWarnings(

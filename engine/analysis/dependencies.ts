@@ -1,17 +1,21 @@
 import { rawDependencies } from '../config/model';
 import type { ConfigModel } from '../config/types';
 import type { Finding } from './findings';
+import { firstIndexById } from './graph';
 import { dependencyPath } from './paths';
 import { closestName } from './similar';
 
 /** Past this many unknown names in one job, "did you mean" is skipped: it costs a scan of every task. */
 const MAX_SUGGESTIONS = 200;
 
-/** `unknown-dependency` (with the close name) and `self-dependency`. */
-export function checkDependencies(value: unknown, model: ConfigModel): Finding[] {
+/**
+ * `unknown-dependency` (with the close name) and `self-dependency`. `idsOf[j]` is
+ * `firstIndexById(model.jobs[j])` when the caller has it.
+ */
+export function checkDependencies(value: unknown, model: ConfigModel, idsOf: readonly Map<string, number>[] = model.jobs.map(firstIndexById)): Finding[] {
   const findings: Finding[] = [];
-  for (const job of model.jobs) {
-    const ids = new Set(job.tasks.map((t) => t.id));
+  model.jobs.forEach((job, j) => {
+    const ids = idsOf[j];
     let suggestions = 0;
     for (const task of job.tasks) {
       rawDependencies(value, job, task).forEach((dep, slot) => {
@@ -26,7 +30,7 @@ export function checkDependencies(value: unknown, model: ConfigModel): Finding[]
             data: { job: job.name, task: task.id, dependency: dep },
           });
         } else if (!ids.has(dep)) {
-          const suggestion = suggestions++ < MAX_SUGGESTIONS ? closestName(dep, ids) : undefined;
+          const suggestion = suggestions++ < MAX_SUGGESTIONS ? closestName(dep, ids.keys()) : undefined;
           findings.push({
             code: 'unknown-dependency',
             severity: 'error',
@@ -37,6 +41,6 @@ export function checkDependencies(value: unknown, model: ConfigModel): Finding[]
         }
       });
     }
-  }
+  });
   return findings;
 }

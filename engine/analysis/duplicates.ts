@@ -1,12 +1,16 @@
 import type { ConfigModel } from '../config/types';
 import type { Finding } from './findings';
+import { firstIndexById } from './graph';
 import { jobPath, taskPath } from './paths';
 
-/** `duplicate-job` and `duplicate-task`: a second entry with a name already used, pointing at the first. */
-export function checkDuplicateNames(model: ConfigModel): Finding[] {
+/**
+ * `duplicate-job` and `duplicate-task`: a second entry with a name already used, pointing at the first.
+ * `ids[j]` is `firstIndexById(model.jobs[j])` when the caller has it.
+ */
+export function checkDuplicateNames(model: ConfigModel, ids: readonly Map<string, number>[] = model.jobs.map(firstIndexById)): Finding[] {
   const findings: Finding[] = [];
   const jobs = new Map<string, (typeof model.jobs)[number]>();
-  for (const job of model.jobs) {
+  model.jobs.forEach((job, j) => {
     const first = jobs.get(job.name);
     if (first) {
       findings.push({
@@ -20,22 +24,19 @@ export function checkDuplicateNames(model: ConfigModel): Finding[] {
     } else {
       jobs.set(job.name, job);
     }
-    const tasks = new Map<string, (typeof job.tasks)[number]>();
+    const firstOf = ids[j];
     for (const task of job.tasks) {
-      const firstTask = tasks.get(task.id);
-      if (firstTask) {
-        findings.push({
-          code: 'duplicate-task',
-          severity: 'error',
-          message: `Task "${task.id}" is defined twice in job "${job.name}"; give one a different "name" (and "task": "${task.className}" to reuse the class)`,
-          at: { path: [...taskPath(job, task), 'name'], part: 'value' },
-          related: [{ message: `First definition of "${task.id}"`, at: { path: [...taskPath(job, firstTask), 'name'], part: 'value' } }],
-          data: { job: job.name, task: task.id },
-        });
-      } else {
-        tasks.set(task.id, task);
-      }
+      const firstTask = job.tasks[firstOf.get(task.id)!];
+      if (firstTask === task) continue;
+      findings.push({
+        code: 'duplicate-task',
+        severity: 'error',
+        message: `Task "${task.id}" is defined twice in job "${job.name}"; give one a different "name" (and "task": "${task.className}" to reuse the class)`,
+        at: { path: [...taskPath(job, task), 'name'], part: 'value' },
+        related: [{ message: `First definition of "${task.id}"`, at: { path: [...taskPath(job, firstTask), 'name'], part: 'value' } }],
+        data: { job: job.name, task: task.id },
+      });
     }
-  }
+  });
   return findings;
 }

@@ -24,6 +24,11 @@ export interface Finding {
   data?: ProblemData;
 }
 
+/** `target.push(...items)` without spreading: a spread of 300,000 findings overflows the stack. */
+export function pushAll<T>(target: T[], ...lists: readonly T[][]): void {
+  for (const list of lists) for (const item of list) target.push(item);
+}
+
 export function resolveFindings(text: string, lines: LineIndex, findings: readonly Finding[]): Problem[] {
   const paths: JsonPath[] = [];
   const slot = new Map<Target, number>();

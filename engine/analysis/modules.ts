@@ -15,8 +15,9 @@ export function checkModules(model: ConfigModel, files: ProjectFiles): Finding[]
   const shown = (file: string) => path.relative(root, file) || file;
   const texts = new Map<string, string | undefined>();
   const textOf = (file: string) => {
-    if (!texts.has(file)) texts.set(file, files.readFile(file));
-    return texts.get(file);
+    let text = texts.get(file);
+    if (text === undefined && !texts.has(file)) texts.set(file, (text = files.readFile(file)));
+    return text;
   };
   const taskExt = dominantExtension(files, taskDir);
   const index = moduleIndex(files);
@@ -58,7 +59,9 @@ export function checkModules(model: ConfigModel, files: ProjectFiles): Finding[]
     for (const task of job.tasks) {
       const found = resolveModule(taskDir, [taskModuleName(task.className)], files, taskExt, index);
       if (found.kind === 'found') {
-        const text = textOf(found.file);
+        // Entries with a "task" reuse classes, so their modules are read once; the others are read
+        // directly: on a job of 10,000 tasks a cache keyed by path costs as much as the whole check.
+        const text = task.className === task.id ? files.readFile(found.file) : textOf(found.file);
         if (text !== undefined && declaresClass(text, task.className)) {
           task.module = found.file;
           continue;

@@ -1,23 +1,7 @@
-import type { RunEvent, RunStartedEvent, RunSummary, TaskStatus } from '../run/events';
-
-const ICONS: Record<TaskStatus, string> = {
-  pending: '·',
-  running: '▶',
-  succeeded: '✓',
-  failed: '✗',
-  timedOut: '⏱',
-  skipped: '↷',
-  cancelled: '■',
-};
+import { describeEvent, eventStatus, formatDuration } from '../run/describe';
+import type { RunEvent, RunSummary, TaskStatus } from '../run/events';
 
 const COLORS: Partial<Record<TaskStatus, number>> = { succeeded: 32, failed: 31, timedOut: 31, skipped: 33, cancelled: 33, running: 36 };
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m${Math.round((ms % 60_000) / 1000)}s`;
-}
 
 /**
  * Renders a run's events for a person: a line per task event; on a terminal also colours and a
@@ -45,35 +29,14 @@ export class ProgressPrinter {
   }
 
   readonly onEvent = (event: RunEvent): void => {
-    switch (event.type) {
-      case 'run-started':
-        this.total = event.tasks.length;
-        this.line(describePlan(event));
-        break;
-      case 'task-started':
-        this.line(`${this.paint('running', ICONS.running)} ${event.task} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
-        break;
-      case 'task-log':
-        this.line(`  ${event.task}: ${event.message}`);
-        break;
-      case 'run-log':
-        this.line(`  ${event.message}`);
-        break;
-      case 'task-retrying':
-        this.line(`${this.paint('failed', '↻')} ${event.task} attempt ${event.attempt} failed (${event.error.message}); retrying in ${formatDuration(event.delayMs)}`);
-        break;
-      case 'task-finished': {
-        this.finished++;
-        const attempts = event.attempts > 1 ? `, ${event.attempts} attempts` : '';
-        const why = event.error && event.status !== 'succeeded' ? `: ${event.error.message}` : '';
-        this.line(`${this.paint(event.status, ICONS[event.status])} ${event.task} ${event.status} in ${formatDuration(event.durationMs)}${attempts}${why}`);
-        break;
-      }
-      case 'run-finished':
-        this.line(`${this.paint(event.status, ICONS[event.status])} ${event.summary.job} ${event.status} in ${formatDuration(event.durationMs)}`);
-        return;
-    }
-    if (this.tty && this.total > 0) this.drawBar();
+    const status = eventStatus(event);
+    const text = describeEvent(event);
+    // Colour the leading symbol only.
+    const space = text.indexOf(' ');
+    this.line(status && space > 0 && !text.startsWith(' ') ? this.paint(status, text.slice(0, space)) + text.slice(space) : text);
+    if (event.type === 'run-started') this.total = event.tasks.length;
+    if (event.type === 'task-finished') this.finished++;
+    if (event.type !== 'run-finished' && this.tty && this.total > 0) this.drawBar();
   };
 
   private drawBar(): void {
@@ -87,11 +50,6 @@ export class ProgressPrinter {
     if (this.barShown) this.write('\r\x1b[2K');
     this.barShown = false;
   }
-}
-
-function describePlan(event: RunStartedEvent): string {
-  const stages = event.stages.map((s) => `  stage ${s.index}: ${s.tasks.join(', ')}${s.after.length ? ` (after ${s.after.join(', ')})` : ''}`);
-  return [`${event.job}: run ${event.runId}, ${event.tasks.length} tasks in ${event.stages.length} stages`, ...stages].join('\n');
 }
 
 /** The summary table printed at the end of `fastasyncio run`. */

@@ -101,10 +101,11 @@ export function resolveModule(
     return { kind: 'invalid', reason: `"${segments.join('.')}" is not a module name made of identifiers` };
   }
   const root = index.normalize(dir);
-  // Identifiers hold no dots or slashes, so the file is inside `dir` by construction; checked anyway.
+  // Identifiers hold no dots or slashes, so the file is inside `dir` by construction: one identifier is
+  // a file name in `dir` itself; a path through folders is checked anyway.
   const folder = segments.length === 1 ? root : path.join(root, ...segments.slice(0, -1));
   const base = segments[segments.length - 1];
-  if (!inside(root, fileIn(folder, base))) {
+  if (segments.length > 1 && !inside(root, fileIn(folder, base))) {
     return { kind: 'invalid', reason: `"${segments.join('.')}" points outside ${dir}` };
   }
   const entries = index.folder(folder);

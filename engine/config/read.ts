@@ -11,6 +11,8 @@ export class ConfigReadError extends Error {
 export interface ReadConfig {
   /** Absolute path. */
   file: string;
+  /** The text as decoded and analysed. */
+  text: string;
   analysis: Analysis;
 }
 
@@ -26,5 +28,5 @@ export function readConfigFile(file: string): ReadConfig {
     throw new ConfigReadError(`cannot read ${file}: ${why}`);
   }
   const { text, invalidUtf8At } = decodeUtf8(bytes);
-  return { file: absolute, analysis: analyzeConfig(text, { file: absolute, files: nodeFiles(), invalidUtf8At }) };
+  return { file: absolute, text, analysis: analyzeConfig(text, { file: absolute, files: nodeFiles(), invalidUtf8At }) };
 }

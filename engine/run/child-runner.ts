@@ -14,6 +14,11 @@ export interface ChildRunOptions extends Omit<RunOptions, 'executor'> {
   workerScript?: string;
   /** How long a worker may take to stop after a cancel, or a task after its timeout, before it is killed. */
   graceMs?: number;
+  /**
+   * The text of the config as analysed in `analysis`: the worker then runs that version even if the file
+   * has changed since (the HTTP API keeps the last valid version in effect). Read from disk otherwise.
+   */
+  configText?: string;
 }
 
 const DEFAULT_GRACE_MS = 1000;
@@ -106,7 +111,7 @@ export async function runJobInChild(options: ChildRunOptions): Promise<RunSummar
     child.on('exit', (code, signal) => resolve({ code, signal }));
     child.on('error', () => resolve({ code: null, signal: null }));
   });
-  child.send({ type: 'start', configFile: model.layout.configFile, job: job.name, runId, concurrency: options.concurrency } satisfies ToWorker);
+  child.send({ type: 'start', configFile: model.layout.configFile, configText: options.configText, job: job.name, runId, concurrency: options.concurrency } satisfies ToWorker);
   if (options.signal?.aborted) onAbort();
   const { code, signal } = await exit;
   options.signal?.removeEventListener('abort', onAbort);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as runtime from '../runtime/index';
+import { loadTranspiled } from './transpile-loader';
 
 /** Where a module may be loaded from: the analysis' task and handler folders. */
 export interface LoadScope {
@@ -33,7 +34,8 @@ function inside(folder: string, file: string): boolean {
 /**
  * Loads a task or handler module and returns its exports. TypeScript and JavaScript modules alike are
  * bundled by esbuild (their relative imports included, cached by content), with `fastasyncio` resolved
- * to the engine's own runtime and npm packages left to Node. Only modules inside the scope's folders are
+ * to the engine's own runtime and npm packages left to Node. Without esbuild (the packaged extension),
+ * sucrase transpiles each module instead (`transpile-loader.ts`). Only modules inside the scope's folders are
  * loaded; `.py` modules are refused with a clear message.
  */
 export async function loadModule(file: string, scope: LoadScope): Promise<Exports> {
@@ -53,8 +55,16 @@ export async function loadModule(file: string, scope: LoadScope): Promise<Export
   const key = `${absolute}\0${sha1(source)}`;
   const cached = compiled.get(key);
   if (cached) return cached;
-  const code = readCache(absolute, scope.root) ?? (await bundle(absolute, scope.root));
-  const exports = evaluate(absolute, code);
+  let exports: Exports;
+  const cachedCode = readCache(absolute, scope.root);
+  if (cachedCode !== undefined) {
+    exports = evaluate(absolute, cachedCode);
+  } else {
+    const esbuild = await loadEsbuild();
+    exports = esbuild
+      ? evaluate(absolute, await bundle(esbuild, absolute, scope.root))
+      : loadTranspiled(absolute, scope.root, runtime, (message) => new ModuleLoadError(message));
+  }
   compiled.set(key, exports);
   return exports;
 }
@@ -97,8 +107,19 @@ function writeCache(file: string, root: string, inputs: string[], code: string):
   }
 }
 
-async function bundle(file: string, root: string): Promise<string> {
-  const esbuild = await import('esbuild');
+type Esbuild = typeof import('esbuild');
+
+/** esbuild when it is installed (and not turned off with FASTASYNCIO_COMPILER=sucrase), else undefined. */
+async function loadEsbuild(): Promise<Esbuild | undefined> {
+  if (process.env.FASTASYNCIO_COMPILER === 'sucrase') return undefined;
+  try {
+    return await import('esbuild');
+  } catch {
+    return undefined;
+  }
+}
+
+async function bundle(esbuild: Esbuild, file: string, root: string): Promise<string> {
   try {
     const result = await esbuild.build({
       entryPoints: [file],

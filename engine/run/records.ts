@@ -124,28 +124,34 @@ export function readRun(root: string, runId: string): RunEvent[] | undefined {
   return events;
 }
 
-/** The summaries of the recorded runs, newest first. A run without `run-finished` shows as running. */
-export function listRuns(root: string, limit = DEFAULT_KEEP_RUNS): RunSummary[] {
+/** The ids of the recorded runs, newest first. */
+export function listRunIds(root: string): string[] {
   let files: string[];
   try {
     files = fs.readdirSync(runsDir(root));
   } catch {
     return [];
   }
-  const ids = files
+  return files
     .filter((f) => f.endsWith('.jsonl'))
     .map((f) => f.slice(0, -'.jsonl'.length))
     .filter(isRunId)
     .sort()
-    .reverse()
-    .slice(0, limit);
-  const summaries: RunSummary[] = [];
-  for (const id of ids) {
-    const events = readRun(root, id);
-    if (!events?.length) continue;
-    const state = new RunState();
-    for (const e of events) state.apply(e);
-    summaries.push(state.summary());
-  }
-  return summaries;
+    .reverse();
+}
+
+/** A recorded run folded into its state, or undefined when there is no such record. */
+export function readRunState(root: string, runId: string): RunState | undefined {
+  const events = readRun(root, runId);
+  if (!events?.length) return undefined;
+  const state = new RunState();
+  for (const e of events) state.apply(e);
+  return state;
+}
+
+/** The summaries of the recorded runs, newest first. A run without `run-finished` shows as running. */
+export function listRuns(root: string, limit = DEFAULT_KEEP_RUNS): RunSummary[] {
+  return listRunIds(root)
+    .slice(0, limit)
+    .flatMap((id) => readRunState(root, id)?.summary() ?? []);
 }

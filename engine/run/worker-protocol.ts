@@ -2,7 +2,8 @@ import type { RunEvent } from './events';
 
 /** Messages between the child-process runner (parent) and its worker (child), over Node's IPC channel. */
 export type ToWorker =
-  | { type: 'start'; configFile: string; job: string; runId: string; concurrency?: number }
+  /** `configText`: the config as the parent analysed it; the worker runs that version, not the file's current one. */
+  | { type: 'start'; configFile: string; configText?: string; job: string; runId: string; concurrency?: number }
   | { type: 'cancel' };
 
 export type FromWorker =

@@ -1,3 +1,5 @@
+import { analyzeConfig } from '../analysis/analyze';
+import { nodeFiles } from '../node-files';
 import { errorInfo } from './scheduler';
 import { runJob } from './run-job';
 import type { FromWorker, ToWorker } from './worker-protocol';
@@ -27,6 +29,7 @@ export function runWorker(): Promise<number> {
       runId = message.runId;
       runJob({
         configFile: message.configFile,
+        analysis: message.configText === undefined ? undefined : analyzeConfig(message.configText, { file: message.configFile, files: nodeFiles() }),
         job: message.job,
         runId: message.runId,
         concurrency: message.concurrency,

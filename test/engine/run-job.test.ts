@@ -39,6 +39,26 @@ describe('runJob', () => {
     assert.deepEqual(started.type === 'run-started' && started.stages.map((s) => s.tasks), [['Task1'], ['Task2']]);
   });
 
+  test('without esbuild (the packaged extension) modules are transpiled with sucrase, with the same rules', async () => {
+    process.env.FASTASYNCIO_COMPILER = 'sucrase';
+    try {
+      const p = project([{ name: 'Task1' }, { name: 'Task2', dependencies: ['Task1'] }, { name: 'Sneaky' }], {
+        'src/job/task/lib/add.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n',
+        'src/job/task/task1.ts': "import { BaseTask, type TaskContext } from 'fastasyncio';\nimport { add } from './lib/add';\nexport class Task1 extends BaseTask {\n  async execute(_i: unknown, ctx: TaskContext): Promise<number> {\n    ctx.log('adding');\n    return add(40, 2);\n  }\n}\n",
+        'src/job/task/task2.ts': "export class Task2 {\n  async execute(input: { Task1: number }): Promise<number> {\n    const x: number = input.Task1;\n    throw new Error('got ' + x);\n  }\n}\n",
+        'src/job/task/sneaky.ts': "import '../../../../../../../etc/hostname';\nexport class Sneaky { async execute() { return 1; } }\n",
+      });
+      const { summary, events } = await run(p);
+      assert.equal(summary.results.Task1, 42);
+      assert.equal(summary.tasks.Task2.error, 'got 42');
+      const failed = events.find((e) => e.type === 'task-finished' && e.task === 'Task2');
+      assert.match((failed?.type === 'task-finished' && failed.error?.stack) || '', /task2\.ts:4/, 'line numbers are kept');
+      assert.match(summary.tasks.Sneaky.error ?? '', /outside the project/);
+    } finally {
+      delete process.env.FASTASYNCIO_COMPILER;
+    }
+  });
+
   test('compiled modules are cached on disk and rebuilt when any file they import changes', async () => {
     const p = project([{ name: 'Task1' }], {
       'src/job/task/value.ts': 'export const value = 1;\n',

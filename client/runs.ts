@@ -1,0 +1,108 @@
+import * as vscode from 'vscode';
+import type { RunEvent, RunSummary } from '../engine/run/events';
+import { runJobInChild } from '../engine/run/child-runner';
+import { listRunIds, readRun, readRunState } from '../engine/run/records';
+import { RunState } from '../engine/run/summary';
+import { SETTINGS_SECTION } from '../server/protocol';
+
+/** A run the extension knows about: live (with a controller) or read back from its record. */
+export interface RunInfo {
+  runId: string;
+  job: string;
+  configFile: string;
+  root: string;
+  state: RunState;
+  controller?: AbortController;
+  done?: Promise<RunSummary>;
+}
+
+export interface RunChange {
+  run: RunInfo;
+  event?: RunEvent;
+}
+
+/**
+ * Starts runs with the engine's child-process runner (task code never runs in the extension host) and
+ * keeps them: the live ones, and the recent ones read back from `.fastasyncio/runs/` after a reload.
+ */
+export class RunController implements vscode.Disposable {
+  private readonly live = new Map<string, RunInfo>();
+  private readonly records = new Map<string, RunInfo>();
+  private readonly changed = new vscode.EventEmitter<RunChange>();
+  /** Fires for every event of a live run, and when runs are added. */
+  readonly onDidChange = this.changed.event;
+
+  start(configFile: string, root: string, job: string): RunInfo {
+    const controller = new AbortController();
+    const state = new RunState();
+    const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const run: RunInfo = { runId: '', job, configFile, root, state, controller };
+    run.done = runJobInChild({
+      configFile,
+      job,
+      signal: controller.signal,
+      concurrency: settings.get<number>('defaultConcurrency') || undefined,
+      record: { keep: settings.get<number>('keepRuns', 20) },
+      onEvent: (event) => {
+        state.apply(event);
+        if (!run.runId) {
+          run.runId = event.runId;
+          this.live.set(run.runId, run);
+        }
+        this.changed.fire({ run, event });
+      },
+    }).finally(() => {
+      run.controller = undefined;
+      this.changed.fire({ run });
+    });
+    return run;
+  }
+
+  cancel(run: RunInfo): void {
+    run.controller?.abort();
+  }
+
+  active(): RunInfo[] {
+    return [...this.live.values()].filter((r) => r.controller);
+  }
+
+  get(runId: string): RunInfo | undefined {
+    return this.live.get(runId);
+  }
+
+  /** The job's runs, newest first: live ones, then recorded ones (read once, then cached). */
+  runsOf(root: string, configFile: string, job: string, limit = 10): RunInfo[] {
+    const runs = [...this.live.values()].filter((r) => r.root === root && r.job === job && r.configFile === configFile).reverse();
+    const seen = new Set(runs.map((r) => r.runId));
+    for (const runId of listRunIds(root)) {
+      if (runs.length >= limit) break;
+      if (seen.has(runId)) continue;
+      const recorded = this.recorded(root, runId);
+      if (recorded && recorded.job === job && recorded.configFile === configFile) runs.push(recorded);
+    }
+    return runs;
+  }
+
+  private recorded(root: string, runId: string): RunInfo | undefined {
+    const key = `${root}\0${runId}`;
+    let run = this.records.get(key);
+    if (!run) {
+      const state = readRunState(root, runId);
+      if (!state) return undefined;
+      run = { runId, job: state.job, configFile: state.started?.configFile ?? '', root, state };
+      // A record without its ending may still be written by another window: read it again next time.
+      if (state.finished) this.records.set(key, run);
+    }
+    return run;
+  }
+
+  /** The recorded events of a run, for "Show Run Log" of a past run. */
+  events(run: RunInfo): RunEvent[] {
+    return readRun(run.root, run.runId) ?? [];
+  }
+
+  dispose(): void {
+    for (const run of this.active()) run.controller?.abort();
+    this.changed.dispose();
+  }
+}

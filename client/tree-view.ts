@@ -1,0 +1,187 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatDuration } from '../engine/run/describe';
+import type { PlannedStage, RunStatus, TaskStatus } from '../engine/run/events';
+import type { JobEntry, JobIndex } from './jobs';
+import type { RunController, RunInfo } from './runs';
+
+export type Node =
+  | { kind: 'job'; id: string; entry: JobEntry }
+  | { kind: 'run'; id: string; entry: JobEntry; run: RunInfo; latest: boolean }
+  | { kind: 'stage'; id: string; entry: JobEntry; run: RunInfo; stage: PlannedStage }
+  | { kind: 'task'; id: string; entry: JobEntry; run: RunInfo; task: string };
+
+const ICONS: Record<TaskStatus, [string, string?]> = {
+  pending: ['circle-outline'],
+  running: ['sync~spin', 'charts.blue'],
+  succeeded: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  timedOut: ['watch', 'testing.iconFailed'],
+  skipped: ['debug-step-over', 'disabledForeground'],
+  cancelled: ['circle-slash', 'testing.iconSkipped'],
+};
+
+function icon(status: TaskStatus | RunStatus): vscode.ThemeIcon {
+  const [id, color] = ICONS[status];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+/** A stage's status: running if any task runs, failed if any failed, succeeded when all did. */
+function stageStatus(run: RunInfo, stage: PlannedStage): TaskStatus {
+  const statuses = stage.tasks.map((t) => run.state.tasks[t]?.status ?? 'pending');
+  for (const s of ['running', 'failed', 'timedOut', 'cancelled', 'skipped', 'pending'] as const) if (statuses.includes(s)) return s;
+  return 'succeeded';
+}
+
+/**
+ * "FastAsyncio Jobs": each job; under it its runs (live, then recorded); under a run its stages (which
+ * tasks run together, which wait for which); under a stage its tasks with a live status.
+ */
+export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, Node>();
+  private readonly pending = new Set<Node | undefined>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(
+    private readonly jobs: JobIndex,
+    private readonly runs: RunController,
+  ) {
+    jobs.onDidChange(() => this.refresh(undefined), this, this.disposables);
+    runs.onDidChange(({ run, event }) => {
+      const job = this.nodes.get(`job:${run.configFile}#${run.job}`);
+      const runNode = this.nodes.get(`run:${run.runId}`);
+      // A new run appears under its job; an event of a known run refreshes that run only.
+      this.refresh(runNode && event?.type !== 'run-started' ? runNode : job);
+    }, this, this.disposables);
+  }
+
+  /** Refreshes are batched: a run of 10,000 tasks must not redraw the tree 20,000 times. */
+  private refresh(node: Node | undefined): void {
+    this.pending.add(node);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const all = this.pending.has(undefined);
+      for (const n of all ? [undefined] : this.pending) this.changed.fire(n);
+      this.pending.clear();
+    }, 100);
+  }
+
+  private keep<T extends Node>(node: T): T {
+    const known = this.nodes.get(node.id) as T | undefined;
+    if (known) {
+      Object.assign(known, node);
+      return known;
+    }
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) {
+      await this.jobs.ready();
+      return this.jobs.jobs().map((entry) => this.keep({ kind: 'job', id: `job:${entry.config.file}#${entry.job.name}`, entry }));
+    }
+    const { entry } = node;
+    switch (node.kind) {
+      case 'job':
+        return this.runs.runsOf(entry.config.analysis.model!.layout.root, entry.config.file, entry.job.name).map((run, i) => this.keep({ kind: 'run', id: `run:${run.runId}`, entry, run, latest: i === 0 }));
+      case 'run':
+        return (node.run.state.started?.stages ?? []).map((stage) => this.keep({ kind: 'stage', id: `stage:${node.run.runId}:${stage.index}`, entry, run: node.run, stage }));
+      case 'stage':
+        return node.stage.tasks.map((task) => this.keep({ kind: 'task', id: `task:${node.run.runId}:${task}`, entry, run: node.run, task }));
+      case 'task':
+        return [];
+    }
+  }
+
+  getParent(node: Node): Node | undefined {
+    switch (node.kind) {
+      case 'job':
+        return undefined;
+      case 'run':
+        return this.nodes.get(`job:${node.entry.config.file}#${node.entry.job.name}`);
+      case 'stage':
+        return this.nodes.get(`run:${node.run.runId}`);
+      case 'task': {
+        const stage = node.run.state.started?.stages.find((s) => s.tasks.includes(node.task));
+        return stage && this.nodes.get(`stage:${node.run.runId}:${stage.index}`);
+      }
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'job':
+        return this.jobItem(node.entry);
+      case 'run':
+        return this.runItem(node.run, node.latest);
+      case 'stage':
+        return this.stageItem(node.run, node.stage);
+      case 'task':
+        return this.taskItem(node.entry, node.run, node.task);
+    }
+  }
+
+  private jobItem(entry: JobEntry): vscode.TreeItem {
+    const item = new vscode.TreeItem(entry.job.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `job:${entry.config.file}#${entry.job.name}`;
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(entry.config.file));
+    const shown = folder ? path.relative(folder.uri.fsPath, entry.config.file) : entry.config.file;
+    item.description = entry.hasErrors ? `${shown} · has errors` : shown;
+    item.tooltip = entry.job.description ?? `${entry.job.tasks.length} tasks, handler ${entry.job.handler}`;
+    item.iconPath = entry.hasErrors ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('type-hierarchy');
+    item.contextValue = 'job';
+    return item;
+  }
+
+  /** The latest run of a job is open; older ones are folded. */
+  private runItem(run: RunInfo, latest: boolean): vscode.TreeItem {
+    const started = run.state.started ? new Date(run.state.started.time) : undefined;
+    const state = latest || run.controller ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(`Run ${started ? started.toLocaleTimeString() : ''}`.trim(), state);
+    item.id = `run:${run.runId}`;
+    const done = Object.values(run.state.tasks).filter((t) => t.status !== 'pending' && t.status !== 'running').length;
+    const total = Object.keys(run.state.tasks).length;
+    item.description = run.state.finished ? `${run.state.status} · ${formatDuration(run.state.durationMs)}` : `running · ${done}/${total}`;
+    item.tooltip = `${run.runId}${run.state.error ? `\n${run.state.error}` : ''}`;
+    item.iconPath = icon(run.state.status);
+    item.contextValue = run.controller ? 'run.live' : 'run.done';
+    return item;
+  }
+
+  private stageItem(run: RunInfo, stage: PlannedStage): vscode.TreeItem {
+    const item = new vscode.TreeItem(`Stage ${stage.index}${stage.after.length ? ` · after ${stage.after.join(', ')}` : ''}`, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `stage:${run.runId}:${stage.index}`;
+    item.description = stage.tasks.length > 1 ? `${stage.tasks.length} tasks in parallel` : '1 task';
+    item.iconPath = icon(stageStatus(run, stage));
+    item.contextValue = 'stage';
+    return item;
+  }
+
+  private taskItem(entry: JobEntry, run: RunInfo, task: string): vscode.TreeItem {
+    const summary = run.state.tasks[task] ?? { status: 'pending', attempts: 0, durationMs: 0 };
+    const item = new vscode.TreeItem(task, vscode.TreeItemCollapsibleState.None);
+    item.id = `task:${run.runId}:${task}`;
+    const parts: string[] = [summary.status];
+    if (summary.status !== 'pending' && summary.status !== 'running') parts.push(formatDuration(summary.durationMs));
+    if (summary.attempts > 1 || (summary.status === 'running' && summary.attempts > 0)) parts.push(`attempt ${summary.attempts}`);
+    item.description = parts.join(' · ');
+    item.iconPath = icon(summary.status);
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown(`**${task}** ${summary.status}`);
+    if (summary.error) tooltip.appendCodeblock(summary.error, 'text');
+    item.tooltip = tooltip;
+    item.contextValue = 'task';
+    const module = entry.job.tasks.find((t) => t.id === task)?.module;
+    if (module) item.command = { command: 'vscode.open', title: 'Open Task Module', arguments: [vscode.Uri.file(module)] };
+    return item;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

@@ -1,0 +1,62 @@
+import type { RunEvent, RunStartedEvent, TaskStatus } from './events';
+
+/** One symbol per status, shared by the CLI and the extension's output. */
+export const STATUS_ICONS: Record<TaskStatus, string> = {
+  pending: '·',
+  running: '▶',
+  succeeded: '✓',
+  failed: '✗',
+  timedOut: '⏱',
+  skipped: '↷',
+  cancelled: '■',
+};
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+export function describePlan(event: RunStartedEvent): string {
+  const stages = event.stages.map((s) => `  stage ${s.index}: ${s.tasks.join(', ')}${s.after.length ? ` (after ${s.after.join(', ')})` : ''}`);
+  return [`${event.job}: run ${event.runId}, ${event.tasks.length} tasks in ${event.stages.length} stages`, ...stages].join('\n');
+}
+
+/** The status an event's line is about, for colouring. */
+export function eventStatus(event: RunEvent): TaskStatus | undefined {
+  switch (event.type) {
+    case 'task-started':
+      return 'running';
+    case 'task-retrying':
+      return 'failed';
+    case 'task-finished':
+    case 'run-finished':
+      return event.status;
+    default:
+      return undefined;
+  }
+}
+
+/** A run event as one human line (several for the plan): what the CLI prints and the output channel shows. */
+export function describeEvent(event: RunEvent): string {
+  switch (event.type) {
+    case 'run-started':
+      return describePlan(event);
+    case 'task-started':
+      return `${STATUS_ICONS.running} ${event.task} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
+    case 'task-log':
+      return `  ${event.task}: ${event.message}`;
+    case 'run-log':
+      return `  ${event.message}`;
+    case 'task-retrying':
+      return `↻ ${event.task} attempt ${event.attempt} failed (${event.error.message}); retrying in ${formatDuration(event.delayMs)}`;
+    case 'task-finished': {
+      const attempts = event.attempts > 1 ? `, ${event.attempts} attempts` : '';
+      const why = event.error && event.status !== 'succeeded' ? `: ${event.error.message}` : '';
+      return `${STATUS_ICONS[event.status]} ${event.task} ${event.status} in ${formatDuration(event.durationMs)}${attempts}${why}`;
+    }
+    case 'run-finished':
+      return `${STATUS_ICONS[event.status]} ${event.summary.job} ${event.status} in ${formatDuration(event.durationMs)}${event.summary.error ? `: ${event.summary.error}` : ''}`;
+  }
+}

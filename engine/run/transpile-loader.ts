@@ -1,0 +1,52 @@
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import { transform } from 'sucrase';
+
+/**
+ * The loader's fallback when esbuild is not installed (the packaged VS Code extension ships no
+ * node_modules): each module is transpiled with sucrase, which keeps line numbers, and evaluated on its
+ * own, relative imports loaded the same way. Same rules: `fastasyncio` is the runtime, relative imports
+ * stay inside the project, npm packages are left to Node.
+ */
+export function loadTranspiled(entry: string, root: string, runtime: unknown, fail: (message: string) => Error): Record<string, unknown> {
+  const loaded = new Map<string, Module>();
+  const load = (file: string): unknown => {
+    const known = loaded.get(file);
+    if (known) return known.exports;
+    const source = fs.readFileSync(file, 'utf8');
+    let code: string;
+    try {
+      const typescript = /\.[cm]?ts$/.test(file);
+      code = transform(source, { transforms: typescript ? ['typescript', 'imports'] : ['imports'], filePath: file, keepUnusedImports: false }).code;
+    } catch (error) {
+      throw fail(`cannot compile ${path.basename(file)}: ${(error as Error).message}`);
+    }
+    const mod = new Module(file);
+    mod.filename = file;
+    mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+    const baseRequire = mod.require.bind(mod);
+    mod.require = Object.assign((id: string) => {
+      if (id === 'fastasyncio') return runtime;
+      if (!/^\.{1,2}\//.test(id)) return baseRequire(id);
+      return load(resolveRelative(path.dirname(file), id, root, fail));
+    }, baseRequire) as NodeJS.Require;
+    loaded.set(file, mod);
+    (mod as unknown as { _compile(code: string, filename: string): void })._compile(code, file);
+    return mod.exports;
+  };
+  return load(entry) as Record<string, unknown>;
+}
+
+const EXTENSIONS = ['', '.ts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
+
+function resolveRelative(dir: string, id: string, root: string, fail: (message: string) => Error): string {
+  const base = path.resolve(dir, id);
+  const relative = path.relative(root, base);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) throw fail(`"${id}" is outside the project (${root})`);
+  // TypeScript sources import './x.js' for './x.ts'.
+  const candidates = [...EXTENSIONS.map((e) => base + e), base.replace(/\.js$/, '.ts')];
+  const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+  if (!found) throw fail(`cannot resolve "${id}" from ${dir}`);
+  return found;
+}

@@ -1,0 +1,86 @@
+import type { Connection } from 'vscode-languageserver/node';
+import { describeError, type Logger } from './log';
+import { type DiagnosticOptions, toDiagnostics } from './service';
+import type { Workspace } from './workspace';
+
+/** Diagnostics are due this long after the last keystroke, analysis included. */
+export const LATENCY_BUDGET_MS = 150;
+/** The longest wait for more keystrokes. */
+export const MAX_DEBOUNCE_MS = 100;
+
+/**
+ * Publishes each config's diagnostics: at once when opened or found, after a debounce while typing. The
+ * debounce is fixed when the client sets `debounceMs`; else it is what the budget leaves once the
+ * config's last analysis time is taken off, so even a big config's diagnostics come within 150 ms.
+ * A config's diagnostics always go to one URI, the open document's when it is open.
+ */
+export class Publisher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly sentTo = new Map<string, string>();
+  /** How long each config's last analysis took (ms). */
+  private readonly cost = new Map<string, number>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly workspace: Workspace,
+    private readonly log: Logger,
+    private readonly debounceMs: number | undefined,
+    private readonly options: DiagnosticOptions,
+  ) {}
+
+  delayFor(file: string): number {
+    return this.debounceMs ?? Math.max(0, Math.min(MAX_DEBOUNCE_MS, LATENCY_BUDGET_MS - (this.cost.get(file) ?? 0)));
+  }
+
+  /** Publishes after the debounce; a newer change restarts it. */
+  schedule(file: string, delay = this.delayFor(file)): void {
+    clearTimeout(this.timers.get(file));
+    this.timers.set(
+      file,
+      setTimeout(() => {
+        this.timers.delete(file);
+        this.publish(file);
+      }, delay),
+    );
+  }
+
+  /** Publishes several configs one after the other, letting requests in between. */
+  async publishAll(files: Iterable<string>): Promise<void> {
+    for (const file of files) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!this.timers.has(file)) this.publish(file);
+    }
+  }
+
+  publish(file: string): void {
+    clearTimeout(this.timers.get(file));
+    this.timers.delete(file);
+    try {
+      const started = performance.now();
+      const doc = this.workspace.document(file);
+      this.cost.set(file, performance.now() - started);
+      const uri = this.workspace.uriOf(file);
+      const previous = this.sentTo.get(file);
+      if (previous && previous !== uri) void this.connection.sendDiagnostics({ uri: previous, diagnostics: [] });
+      if (!doc) {
+        if (previous === uri) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+        this.sentTo.delete(file);
+        return;
+      }
+      const version = doc.version >= 0 ? doc.version : undefined;
+      void this.connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(doc, this.options) });
+      this.sentTo.set(file, uri);
+    } catch (error) {
+      this.log.error(`diagnostics of ${file} failed: ${describeError(error)}`);
+    }
+  }
+
+  /** Withdraws a config's diagnostics (closed and not in the workspace, or deleted). */
+  clear(file: string): void {
+    clearTimeout(this.timers.get(file));
+    this.timers.delete(file);
+    const previous = this.sentTo.get(file);
+    if (previous) void this.connection.sendDiagnostics({ uri: previous, diagnostics: [] });
+    this.sentTo.delete(file);
+  }
+}

@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export interface TempProject {
+  root: string;
+  config: string;
+  configUri: string;
+  taskDir: string;
+  write(relative: string, text: string): string;
+  remove(): void;
+}
+
+export const taskModule = (name: string) => `import { BaseTask } from 'fastasyncio';\n\nexport class ${name} extends BaseTask {\n  async execute() {\n    return {};\n  }\n}\n`;
+
+/** A project in the seed's layout in a temporary folder: task modules for `classes`, `job1_handler.ts`, and a config. */
+export function tempProject(configText: string, classes: string[] = ['Task1', 'Task2', 'Task3', 'Task4']): TempProject {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fastasyncio-lsp-')));
+  const write = (relative: string, text: string) => {
+    const file = path.join(root, relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  for (const c of classes) write(`src/job/task/${c.toLowerCase()}.ts`, taskModule(c));
+  write('src/joborchrestrator/handler/job1_handler.ts', "import { GenericJobHandler } from 'fastasyncio';\n\nexport class Job1Handler extends GenericJobHandler {}\n");
+  const config = write('configs/job_config.json', configText);
+  return {
+    root,
+    config,
+    configUri: pathToFileURL(config).href,
+    taskDir: path.join(root, 'src/job/task'),
+    write,
+    remove: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** A one-job config; each task is `[name, ...dependencies]`. */
+export function jobConfig(tasks: string[][]): string {
+  const entries = tasks.map(([name, ...deps]) => `        { "name": "${name}"${deps.length ? `, "dependencies": [${deps.map((d) => `"${d}"`).join(', ')}]` : ''} }`);
+  return `{\n  "jobs": [\n    {\n      "name": "job1",\n      "handler": "job1_handler.Job1Handler",\n      "tasks": [\n${entries.join(',\n')}\n      ]\n    }\n  ]\n}\n`;
+}
+
+/** A one-job config of `tasks` tasks reusing `classes` classes (`Work0`...) via "task", three dependencies each. */
+export function bigConfig(tasks: number, classes = 10): string {
+  const entries: string[] = [];
+  for (let i = 0; i < tasks; i++) {
+    const deps = [i - 1, i - 2, i - 3].filter((d) => d >= 0).map((d) => `"T${d}"`);
+    entries.push(`        { "name": "T${i}", "task": "Work${i % classes}", "dependencies": [${deps.join(', ')}], "params": { "n": ${i} } }`);
+  }
+  return `{\n  "jobs": [\n    {\n      "name": "big",\n      "handler": "GenericJobHandler",\n      "tasks": [\n${entries.join(',\n')}\n      ]\n    }\n  ]\n}\n`;
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { doHover } from '../../server/service';
+import { at, config, project, textAt } from './helpers';
+
+const hoverText = (marked: string, files = project()) => {
+  const { doc, position } = at(marked, files);
+  const hover = doHover(doc, position);
+  if (!hover) return undefined;
+  assert.ok(typeof hover.contents === 'object' && 'value' in hover.contents);
+  return { value: hover.contents.value, range: hover.range && textAt(doc.text, hover.range) };
+};
+
+const graph = (task1: string) => config(task1, '{ "name": "Task2", "dependencies": ["Task1"] }', '{ "name": "Task3", "dependencies": ["Task1", "Task2"] }');
+
+describe('hover', () => {
+  it('on a task: its module, class, dependencies, dependents and stage', () => {
+    const hover = hoverText(config('{ "name": "Task1" }', '{ "name": "Ta|sk2", "dependencies": ["Task1"] }', '{ "name": "Task3", "dependencies": ["Task2"] }'));
+    assert.ok(hover);
+    assert.equal(hover.range, '"Task2"');
+    assert.match(hover.value, /\*\*Task2\*\* · task of job `job1` · stage 2 of 3/);
+    assert.match(hover.value, /Class `Task2` in `src\/job\/task\/task2\.ts`/);
+    assert.match(hover.value, /Depends on: `Task1`/);
+    assert.match(hover.value, /Needed by: `Task3`/);
+  });
+
+  it('on a dependency: the task it names', () => {
+    const hover = hoverText(graph('{ "name": "Task1" }').replace('["Task1"]', '["Tas|k1"]'));
+    assert.match(hover?.value ?? '', /\*\*Task1\*\* · task of job `job1` · stage 1 of 3/);
+    assert.match(hover?.value ?? '', /Needed by: `Task2`, `Task3`/);
+  });
+
+  it('says when the module is missing, and when a task never runs', () => {
+    const missing = hoverText(config('{ "name": "Tas|k9" }'));
+    assert.match(missing?.value ?? '', /No module yet: expected `src\/job\/task\/task9\.ts`/);
+    const cyclic = hoverText(config('{ "name": "Ta|sk1", "dependencies": ["Task2"] }', '{ "name": "Task2", "dependencies": ["Task1"] }'));
+    assert.match(cyclic?.value ?? '', /never runs/);
+  });
+
+  it('on "task": the class it names; on the handler: its module', () => {
+    assert.match(hoverText(config('{ "name": "A", "task": "Tas|k3" }'))?.value ?? '', /Class `Task3` in `src\/job\/task\/task3\.ts`/);
+    const handler = hoverText(config('{ "name": "Task1" }').replace('"job1_handler.Job1Handler"', '"job1_handler.Job1|Handler"'));
+    assert.match(handler?.value ?? '', /Class `Job1Handler` in `src\/joborchrestrator\/handler\/job1_handler\.ts`/);
+  });
+
+  it('on a key: the schema\'s description', () => {
+    const hover = hoverText(config('{ "name": "Task1", "time|out": 5 }'));
+    assert.equal(hover?.range, '"timeout"');
+    assert.match(hover?.value ?? '', /Seconds an attempt may take/);
+    assert.match(hoverText('{ "jo|bs": [] }')?.value ?? '', /The jobs this config defines/);
+  });
+
+  it('works on text that does not parse', () => {
+    const hover = hoverText(config('{ "name": "Task1" }', '{ "name": "Task2", "dependencies": ["Ta|sk1"] }').replace(/\]\s*\}\s*\]\s*\}\s*$/, ''));
+    assert.match(hover?.value ?? '', /\*\*Task1\*\*/);
+  });
+
+  it('says nothing elsewhere', () => {
+    assert.equal(hoverText(config('{ "name": "Task1", "params": { "n": 4| } }')), undefined);
+  });
+});

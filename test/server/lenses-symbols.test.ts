@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SymbolKind } from 'vscode-languageserver-types';
+import { getCodeLenses, getDocumentSymbols } from '../../server/service';
+import { CONFIG_URI, parse, textAt } from './helpers';
+
+const twoJobs = `{
+  "jobs": [
+    {
+      "name": "job1",
+      "handler": "job1_handler.Job1Handler",
+      "tasks": [{ "name": "Task1" }, { "name": "Shard", "task": "Task3" }]
+    },
+    { "name": "other", "handler": "GenericJobHandler", "tasks": [] },
+    { "handler": "GenericJobHandler", "tasks": [] }
+  ]
+}`;
+
+describe('code lens', () => {
+  it('puts "Run job" above each named job, with the command and { uri, job } for the client', () => {
+    const lenses = getCodeLenses(parse(twoJobs));
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
+      [
+        [2, '▶ Run job job1', 'fastasyncio.runJob', [{ uri: CONFIG_URI, job: 'job1' }]],
+        [7, '▶ Run job other', 'fastasyncio.runJob', [{ uri: CONFIG_URI, job: 'other' }]],
+      ],
+    );
+  });
+
+  it('still finds the jobs while the text does not parse', () => {
+    assert.deepEqual(getCodeLenses(parse(twoJobs.slice(0, -10))).map((l) => l.command?.arguments?.[0].job), ['job1', 'other']);
+  });
+});
+
+describe('document symbols', () => {
+  it('lists the jobs, then their tasks, with ranges that hold their selection', () => {
+    const doc = parse(twoJobs);
+    const symbols = getDocumentSymbols(doc);
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.kind, s.detail, s.children?.map((c) => [c.name, c.kind, c.detail])]),
+      [
+        ['job1', SymbolKind.Module, 'job1_handler.Job1Handler', [['Task1', SymbolKind.Function, undefined], ['Shard', SymbolKind.Function, 'task Task3']]],
+        ['other', SymbolKind.Module, 'GenericJobHandler', []],
+      ],
+    );
+    const [job1] = symbols;
+    assert.equal(textAt(doc.text, job1.selectionRange), '"job1"');
+    assert.match(textAt(doc.text, job1.range), /^\{\n\s+"name": "job1"[\s\S]*\}$/);
+    assert.equal(textAt(doc.text, job1.children![1].range), '{ "name": "Shard", "task": "Task3" }');
+  });
+
+  it('has nothing to show for garbage or 100,000 nested brackets', () => {
+    assert.deepEqual(getDocumentSymbols(parse('garbage ]]] {{')), []);
+    assert.deepEqual(getDocumentSymbols(parse('['.repeat(100_000) + ']'.repeat(100_000))), []);
+  });
+});
