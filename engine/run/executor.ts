@@ -54,9 +54,12 @@ export class TaskExecution implements TaskContext {
     this.controller?.abort(reason);
   }
 
-  log = (message: string): void => {
-    this.onLog(this.task, String(message));
-  };
+  private boundLog?: (message: string) => void;
+
+  /** Bound on first use (`const { log } = ctx` works); most tasks never log. */
+  get log(): (message: string) => void {
+    return (this.boundLog ??= (message: string) => this.onLog(this.task, String(message)));
+  }
 
   get request(): TaskRequest {
     return {
