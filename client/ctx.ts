@@ -55,7 +55,8 @@ export class Ctx implements vscode.Disposable {
       return;
     }
     this.lastRun = { file, job };
-    const run = this.runs.start(file, model.layout.root, job);
+    const entry = model.jobs.find((j) => j.name === job);
+    const run = this.runs.start(file, model.layout.root, job, entry?.maxConcurrency);
     this.log.channel.show(true);
     showRunProgress(this.runs, run);
     run.done?.catch((error: unknown) => {

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { hasErrors } from '../engine/analysis/analyze';
 import { type ReadConfig, readConfigFile } from '../engine/config/read';
 import type { JobModel } from '../engine/config/types';
-import { CONFIG_GLOBS, SETTINGS_SECTION } from '../server/protocol';
+import { CONFIG_GLOBS } from '../server/protocol';
+import { configGlobs, layoutDefaults } from './settings';
 
 export interface JobEntry {
   job: JobModel;
@@ -20,6 +21,7 @@ export class JobIndex implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private scanned: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor() {
     for (const glob of this.globs()) {
@@ -31,13 +33,14 @@ export class JobIndex implements vscode.Disposable {
     }
     // Task and handler modules decide missing-task errors: re-read the configs when they change.
     const modules = vscode.workspace.createFileSystemWatcher('**/*.{ts,js,mjs,cjs,py}', false, true, false);
-    modules.onDidCreate(() => this.refreshAll(), this, this.disposables);
-    modules.onDidDelete(() => this.refreshAll(), this, this.disposables);
+    modules.onDidCreate(() => this.refreshSoon(), this, this.disposables);
+    modules.onDidDelete(() => this.refreshSoon(), this, this.disposables);
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('fastasyncio') && this.refreshSoon()));
     this.disposables.push(modules);
   }
 
   private globs(): string[] {
-    return [...CONFIG_GLOBS, ...vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string[]>('configGlobs', [])];
+    return [...CONFIG_GLOBS, ...configGlobs()];
   }
 
   /** Finds every config in the workspace (once; later calls wait for the same scan). */
@@ -52,7 +55,7 @@ export class JobIndex implements vscode.Disposable {
 
   private read(file: string): void {
     try {
-      this.configs.set(file, readConfigFile(file));
+      this.configs.set(file, readConfigFile(file, layoutDefaults(file)));
     } catch {
       this.configs.delete(file);
     }
@@ -61,6 +64,12 @@ export class JobIndex implements vscode.Disposable {
   refresh(file: string): void {
     this.read(file);
     this.changed.fire();
+  }
+
+  /** A `git checkout` creates hundreds of files at once: one re-analysis for the lot. */
+  private refreshSoon(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refreshAll(), 300);
   }
 
   refreshAll(): void {
@@ -89,6 +98,7 @@ export class JobIndex implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.timer);
     this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { CONFIG_GLOBS, DIAGNOSTIC_SOURCE, SETTINGS_SECTION } from '../server/protocol';
+import { configGlobs } from './settings';
 
 /** The language id package.json gives job_config.json and *.job.json files. */
 export const JOB_CONFIG_LANGUAGE = 'fastasyncio-job';
@@ -12,7 +13,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const extraGlobs = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string[]>('configGlobs', []);
+  const extraGlobs = configGlobs();
   const clientOptions: LanguageClientOptions = {
     // Job configs have a language of their own (package.json), so VS Code's JSON validation does not
     // report their problems a second time; files matched by extra globs stay JSON.

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import type { RunEvent, RunSummary } from '../engine/run/events';
 import { runJobInChild } from '../engine/run/child-runner';
-import { listRunIds, readRun, readRunState } from '../engine/run/records';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { listRunIds, readRun, readRunState, runsDir } from '../engine/run/records';
 import { RunState } from '../engine/run/summary';
-import { SETTINGS_SECTION } from '../server/protocol';
+import { defaultConcurrency, keepRuns, layoutDefaults } from './settings';
 
 /** A run the extension knows about: live (with a controller) or read back from its record. */
 export interface RunInfo {
@@ -14,6 +16,22 @@ export interface RunInfo {
   state: RunState;
   controller?: AbortController;
   done?: Promise<RunSummary>;
+  /** For a recorded run: when its record was last written (epoch ms). */
+  modified?: number;
+}
+
+/** A recorded run that never finished: still going in another window or process, or interrupted. */
+export function unfinishedLabel(run: RunInfo): string | undefined {
+  if (run.controller || run.state.finished) return undefined;
+  return run.modified !== undefined && Date.now() - run.modified < 60_000 ? 'running elsewhere' : 'interrupted';
+}
+
+function modifiedAt(root: string, runId: string): number | undefined {
+  try {
+    return fs.statSync(path.join(runsDir(root), `${runId}.jsonl`)).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface RunChange {
@@ -32,17 +50,18 @@ export class RunController implements vscode.Disposable {
   /** Fires for every event of a live run, and when runs are added. */
   readonly onDidChange = this.changed.event;
 
-  start(configFile: string, root: string, job: string): RunInfo {
+  /** `jobConcurrency` is the job's own `maxConcurrency`: the default setting applies only without one. */
+  start(configFile: string, root: string, job: string, jobConcurrency?: number): RunInfo {
     const controller = new AbortController();
     const state = new RunState();
-    const settings = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const run: RunInfo = { runId: '', job, configFile, root, state, controller };
     run.done = runJobInChild({
       configFile,
       job,
       signal: controller.signal,
-      concurrency: settings.get<number>('defaultConcurrency') || undefined,
-      record: { keep: settings.get<number>('keepRuns', 20) },
+      defaults: layoutDefaults(configFile),
+      concurrency: jobConcurrency === undefined ? defaultConcurrency(configFile) : undefined,
+      record: { keep: keepRuns(configFile) },
       onEvent: (event) => {
         state.apply(event);
         if (!run.runId) {
@@ -89,7 +108,7 @@ export class RunController implements vscode.Disposable {
     if (!run) {
       const state = readRunState(root, runId);
       if (!state) return undefined;
-      run = { runId, job: state.job, configFile: state.started?.configFile ?? '', root, state };
+      run = { runId, job: state.job, configFile: state.started?.configFile ?? '', root, state, modified: modifiedAt(root, runId) };
       // A record without its ending may still be written by another window: read it again next time.
       if (state.finished) this.records.set(key, run);
     }

@@ -18,9 +18,8 @@ export class RunStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const tasks = Object.values(run.state.tasks);
-    const done = tasks.filter((t) => t.status !== 'pending' && t.status !== 'running').length;
-    this.item.text = `$(sync~spin) ${run.job} ${done}/${tasks.length}${active.length > 1 ? ` (+${active.length - 1})` : ''}`;
+    const total = run.state.started?.tasks.length ?? 0;
+    this.item.text = `$(sync~spin) ${run.job} ${run.state.ended}/${total}${active.length > 1 ? ` (+${active.length - 1})` : ''}`;
     this.item.tooltip = `FastAsyncio: ${run.job} is running (${run.runId}). Click to show its log.`;
     this.item.show();
   }
@@ -40,10 +39,9 @@ export function showRunProgress(runs: RunController, run: RunInfo): void {
       let reported = 0;
       const subscription = runs.onDidChange(({ run: changed }) => {
         if (changed !== run) return;
-        const tasks = Object.values(run.state.tasks);
-        const done = tasks.filter((t) => t.status !== 'pending' && t.status !== 'running').length;
-        const percent = tasks.length ? (done / tasks.length) * 100 : 0;
-        progress.report({ message: `${done}/${tasks.length} tasks`, increment: percent - reported });
+        const total = run.state.started?.tasks.length ?? 0;
+        const percent = total ? (run.state.ended / total) * 100 : 0;
+        progress.report({ message: `${run.state.ended}/${total} tasks`, increment: percent - reported });
         reported = percent;
       });
       try {

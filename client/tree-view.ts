@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { formatDuration } from '../engine/run/describe';
 import type { PlannedStage, RunStatus, TaskStatus } from '../engine/run/events';
 import type { JobEntry, JobIndex } from './jobs';
-import type { RunController, RunInfo } from './runs';
+import { type RunController, type RunInfo, unfinishedLabel } from './runs';
 
 export type Node =
   | { kind: 'job'; id: string; entry: JobEntry }
@@ -81,6 +81,8 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) {
+      // A full refresh: forget nodes of runs that may no longer be listed.
+      this.nodes.clear();
       await this.jobs.ready();
       return this.jobs.jobs().map((entry) => this.keep({ kind: 'job', id: `job:${entry.config.file}#${entry.job.name}`, entry }));
     }
@@ -143,11 +145,13 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const state = latest || run.controller ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(`Run ${started ? started.toLocaleTimeString() : ''}`.trim(), state);
     item.id = `run:${run.runId}`;
-    const done = Object.values(run.state.tasks).filter((t) => t.status !== 'pending' && t.status !== 'running').length;
-    const total = Object.keys(run.state.tasks).length;
-    item.description = run.state.finished ? `${run.state.status} · ${formatDuration(run.state.durationMs)}` : `running · ${done}/${total}`;
-    item.tooltip = `${run.runId}${run.state.error ? `\n${run.state.error}` : ''}`;
-    item.iconPath = icon(run.state.status);
+    const total = run.state.started?.tasks.length ?? 0;
+    const unfinished = unfinishedLabel(run);
+    item.description = run.state.finished
+      ? `${run.state.status} · ${formatDuration(run.state.durationMs)}`
+      : `${unfinished ?? 'running'} · ${run.state.ended}/${total}`;
+    item.tooltip = `${run.runId}${run.state.error ? `\n${run.state.error}` : ''}${unfinished === 'interrupted' ? '\nThe run ended without finishing (its process was stopped).' : ''}`;
+    item.iconPath = unfinished === 'interrupted' ? new vscode.ThemeIcon('debug-disconnect') : icon(run.state.status);
     item.contextValue = run.controller ? 'run.live' : 'run.done';
     return item;
   }
@@ -162,7 +166,9 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   private taskItem(entry: JobEntry, run: RunInfo, task: string): vscode.TreeItem {
-    const summary = run.state.tasks[task] ?? { status: 'pending', attempts: 0, durationMs: 0 };
+    const known = run.state.tasks[task] ?? { status: 'pending', attempts: 0, durationMs: 0 };
+    // In a run that will never finish, a task left running is shown as stopped, not spinning for ever.
+    const summary = unfinishedLabel(run) === 'interrupted' && known.status === 'running' ? { ...known, status: 'cancelled' as const } : known;
     const item = new vscode.TreeItem(task, vscode.TreeItemCollapsibleState.None);
     item.id = `task:${run.runId}:${task}`;
     const parts: string[] = [summary.status];

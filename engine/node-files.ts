@@ -19,6 +19,8 @@ export function nodeFiles(): ProjectFiles {
     },
     readFile(file) {
       try {
+        // Only regular files: reading a FIFO or a device would block.
+        if (!fs.statSync(file).isFile()) return undefined;
         return fs.readFileSync(file, 'utf8');
       } catch {
         return undefined;

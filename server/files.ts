@@ -63,7 +63,10 @@ export class WorkspaceFiles implements ProjectFiles {
   /** A file's bytes, uncached, when it is inside the workspace and not bigger than `maxBytes`. */
   readBytes(file: string, maxBytes: number): Buffer | undefined {
     try {
-      if (!this.allowed(file) || fs.statSync(file).size > maxBytes) return undefined;
+      if (!this.allowed(file)) return undefined;
+      // Only regular files: reading a FIFO would block the server for ever.
+      const stat = fs.statSync(file);
+      if (!stat.isFile() || stat.size > maxBytes) return undefined;
       return fs.readFileSync(file);
     } catch {
       return undefined;

@@ -86,6 +86,8 @@ function toFinding(e: ErrorObject): Finding {
       const hint = close ? `; did you mean "${close}"?` : '';
       return { ...base, message: `${what} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}${hint}`, at: { path, part: 'node' } };
     }
+    case 'maximum':
+      return { ...base, message: `${what} must be at most ${String(e.params.limit)} (about 24 days)`, at: { path, part: 'node' } };
     case 'minimum':
       return { ...base, message: `${what} must be at least ${String(e.params.limit)}`, at: { path, part: 'node' } };
     case 'exclusiveMinimum':

@@ -4,6 +4,7 @@ import { GRAPH_USAGE, graphCommand } from './graph';
 import { LIST_USAGE, listCommand } from './list';
 import { RUN_USAGE, runCommand } from './run';
 import { VALIDATE_USAGE, validateCommand } from './validate';
+import { SERVE_USAGE } from '../http/usage';
 import { runWorker } from '../run/worker';
 import { WORKER_COMMAND } from '../run/worker-protocol';
 
@@ -14,6 +15,8 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   run: { usage: RUN_USAGE, run: runCommand },
   list: { usage: LIST_USAGE, run: listCommand },
   graph: { usage: GRAPH_USAGE, run: graphCommand },
+  // Loaded on demand: workers and the other commands never evaluate the HTTP server's code.
+  serve: { usage: SERVE_USAGE, run: async (args, io) => (await import('../http/serve.js')).serveCommand(args, io) },
 };
 
 const HELP = `fastasyncio: validate and run FastAsyncio job graphs

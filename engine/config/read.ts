@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Analysis, analyzeConfig } from '../analysis/analyze';
 import { nodeFiles } from '../node-files';
+import type { LayoutDefaults } from './layout';
 import { decodeUtf8 } from './text';
 
 export class ConfigReadError extends Error {
@@ -17,7 +18,7 @@ export interface ReadConfig {
 }
 
 /** Reads a config file from disk and analyses it. An unreadable file throws a one-line `ConfigReadError`. */
-export function readConfigFile(file: string): ReadConfig {
+export function readConfigFile(file: string, defaults?: LayoutDefaults): ReadConfig {
   const absolute = path.resolve(file);
   let bytes: Buffer;
   try {
@@ -28,5 +29,5 @@ export function readConfigFile(file: string): ReadConfig {
     throw new ConfigReadError(`cannot read ${file}: ${why}`);
   }
   const { text, invalidUtf8At } = decodeUtf8(bytes);
-  return { file: absolute, text, analysis: analyzeConfig(text, { file: absolute, files: nodeFiles(), invalidUtf8At }) };
+  return { file: absolute, text, analysis: analyzeConfig(text, { file: absolute, files: nodeFiles(), invalidUtf8At, defaults }) };
 }

@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { readConfigFile } from '../config/read';
 import type { FinalTaskStatus, RunEvent, RunEventInit, RunSummary } from './events';
 import { DEFAULT_KEEP_RUNS, newRunId, RunRecorder } from './records';
-import { findJob, type RunOptions } from './run-job';
+import { checkConcurrency, findJob, planEvent, type RunOptions } from './run-job';
+import { MAX_TIMER_MS } from './scheduler';
 import { RunState } from './summary';
 import { type FromWorker, type ToWorker, WORKER_COMMAND } from './worker-protocol';
 
@@ -36,8 +37,9 @@ export function defaultWorkerScript(): string {
  * the tasks that were running are then reported as timed out or cancelled.
  */
 export async function runJobInChild(options: ChildRunOptions): Promise<RunSummary> {
-  const analysis = options.analysis ?? readConfigFile(options.configFile).analysis;
+  const analysis = options.analysis ?? readConfigFile(options.configFile, options.defaults).analysis;
   const { model, job } = findJob(options.configFile, analysis, options.job);
+  checkConcurrency(options.concurrency);
   const runId = options.runId ?? newRunId();
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const record = options.record ?? true;
@@ -56,7 +58,8 @@ export async function runJobInChild(options: ChildRunOptions): Promise<RunSummar
     state.apply(stamped);
     recorder?.write(stamped);
     if (stamped.type === 'task-started') watch(stamped.task, stamped.attempt);
-    if (stamped.type === 'task-finished') clearTimeout(watchdogs.get(stamped.task));
+    // A task waiting to retry is not stuck: its next attempt gets a watchdog of its own.
+    if (stamped.type === 'task-finished' || stamped.type === 'task-retrying') clearTimeout(watchdogs.get(stamped.task));
     if (stamped.type === 'run-finished') setTimeout(kill, graceMs).unref();
     try {
       options.onEvent?.(stamped);
@@ -85,7 +88,7 @@ export async function runJobInChild(options: ChildRunOptions): Promise<RunSummar
         emit({ type: 'run-log', message: `${task} did not stop within ${graceMs} ms after its ${timeout}s timeout: stopping the worker` });
         kill();
       }
-    }, timeout * 1000 + graceMs);
+    }, Math.min(timeout * 1000 + graceMs, MAX_TIMER_MS));
     timer.unref();
     watchdogs.set(task, timer);
   };
@@ -107,17 +110,24 @@ export async function runJobInChild(options: ChildRunOptions): Promise<RunSummar
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
+  // If this process ends first (a window reloads mid-cancel), the worker must not outlive it.
+  process.once('exit', kill);
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
     child.on('error', () => resolve({ code: null, signal: null }));
   });
-  child.send({ type: 'start', configFile: model.layout.configFile, configText: options.configText, job: job.name, runId, concurrency: options.concurrency } satisfies ToWorker);
+  child.send({ type: 'start', configFile: model.layout.configFile, configText: options.configText, defaults: options.defaults, job: job.name, runId, concurrency: options.concurrency } satisfies ToWorker);
   if (options.signal?.aborted) onAbort();
   const { code, signal } = await exit;
+  process.removeListener('exit', kill);
   options.signal?.removeEventListener('abort', onAbort);
   for (const timer of watchdogs.values()) clearTimeout(timer);
 
-  if (!state.finished) finishForWorker(emit, state, options.signal?.aborted ?? false, killedFor, fatal ?? describeExit(code, signal));
+  if (!state.finished) {
+    // A worker that died before it started still leaves a run with its plan and every task accounted for.
+    if (!state.started) emit(planEvent(job, { runId, seq: 0, time: Date.now(), configFile: model.layout.configFile, root: model.layout.root, concurrency: options.concurrency ?? job.maxConcurrency ?? null }));
+    finishForWorker(emit, state, options.signal?.aborted ?? false, killedFor, fatal ?? describeExit(code, signal));
+  }
   recorder?.close();
   return state.summary();
 }

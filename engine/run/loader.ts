@@ -19,61 +19,91 @@ export class ModuleLoadError extends Error {
 
 type Exports = Record<string, unknown>;
 
+/** A compiled module and the files it was built from, each with its content hash. */
+interface Compiled {
+  inputs: Record<string, string>;
+}
+
 interface InternalModule {
   _compile(code: string, filename: string): void;
 }
 
-const compiled = new Map<string, Exports>();
+/** The engine's version of the bundle format: cached code from another version is not reused. */
+const CACHE_VERSION = 2;
+const loaded = new Map<string, Compiled & { exports: Exports }>();
 let sourceMapsEnabled = false;
 
-function inside(folder: string, file: string): boolean {
-  const relative = path.relative(folder, file);
+const sha1 = (text: string | Buffer) => createHash('sha1').update(text).digest('hex');
+
+/** The real path (symlinks resolved), or undefined when the file does not exist. */
+export function realPath(file: string): string | undefined {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `file` is strictly inside `folder`, both taken with symlinks resolved. */
+export function inside(folder: string, file: string): boolean {
+  const relative = path.relative(realPath(folder) ?? folder, realPath(file) ?? file);
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** Whether every file a compiled module was built from is unchanged. */
+function fresh(entry: Compiled): boolean {
+  try {
+    return Object.entries(entry.inputs).every(([input, hash]) => sha1(fs.readFileSync(input)) === hash);
+  } catch {
+    return false;
+  }
+}
+
+function hashes(files: Iterable<string>): Record<string, string> {
+  return Object.fromEntries([...files].map((f) => [f, sha1(fs.readFileSync(f))]));
 }
 
 /**
  * Loads a task or handler module and returns its exports. TypeScript and JavaScript modules alike are
- * bundled by esbuild (their relative imports included, cached by content), with `fastasyncio` resolved
- * to the engine's own runtime and npm packages left to Node. Without esbuild (the packaged extension),
- * sucrase transpiles each module instead (`transpile-loader.ts`). Only modules inside the scope's folders are
- * loaded; `.py` modules are refused with a clear message.
+ * bundled by esbuild (their relative imports included), with `fastasyncio` resolved to the engine's own
+ * runtime and npm packages left to Node; without esbuild (the packaged extension), sucrase transpiles
+ * each module instead (`transpile-loader.ts`). Compiled modules are cached in memory and on disk
+ * (`.fastasyncio/cache/`) with the hashes of every file they were built from. Only modules inside the
+ * scope's folders are loaded, symlinks resolved; `.py` modules are refused with a clear message.
  */
 export async function loadModule(file: string, scope: LoadScope): Promise<Exports> {
-  const absolute = path.resolve(file);
+  const absolute = realPath(path.resolve(file));
+  if (!absolute) throw new ModuleLoadError(`cannot read ${file}`);
   if (!scope.folders.some((folder) => inside(folder, absolute))) {
     throw new ModuleLoadError(`refusing to load ${absolute}: it is outside the task and handler folders`);
   }
   if (absolute.endsWith('.py')) {
     throw new ModuleLoadError(`${path.basename(absolute)} is a Python task: running Python tasks is not supported yet (they validate, but cannot run)`);
   }
-  let source: string;
-  try {
-    source = fs.readFileSync(absolute, 'utf8');
-  } catch {
-    throw new ModuleLoadError(`cannot read ${absolute}`);
-  }
-  const key = `${absolute}\0${sha1(source)}`;
-  const cached = compiled.get(key);
-  if (cached) return cached;
-  let exports: Exports;
-  const cachedCode = readCache(absolute, scope.root);
-  if (cachedCode !== undefined) {
-    exports = evaluate(absolute, cachedCode);
+  const known = loaded.get(absolute);
+  if (known && fresh(known)) return known.exports;
+  const root = realPath(scope.root) ?? scope.root;
+  let result: Compiled & { exports: Exports };
+  const cached = readCache(absolute, root);
+  if (cached) {
+    result = { inputs: cached.inputs, exports: evaluate(absolute, cached.code) };
   } else {
     const esbuild = await loadEsbuild();
-    exports = esbuild
-      ? evaluate(absolute, await bundle(esbuild, absolute, scope.root))
-      : loadTranspiled(absolute, scope.root, runtime, (message) => new ModuleLoadError(message));
+    if (esbuild) {
+      const { code, inputs } = await bundle(esbuild, absolute, root);
+      writeCache(absolute, root, { inputs, code });
+      result = { inputs, exports: evaluate(absolute, code) };
+    } else {
+      const { exports, files } = loadTranspiled(absolute, root, runtime, (message) => new ModuleLoadError(message));
+      result = { inputs: hashes(files), exports };
+    }
   }
-  compiled.set(key, exports);
-  return exports;
+  loaded.set(absolute, result);
+  return result.exports;
 }
 
-const sha1 = (text: string | Buffer) => createHash('sha1').update(text).digest('hex');
-
-/** Compiled bundles are kept in `.fastasyncio/cache/`, each with the hashes of every file it was built from. */
-interface CacheEntry {
-  inputs: Record<string, string>;
+interface CacheEntry extends Compiled {
+  version: number;
   code: string;
 }
 
@@ -81,26 +111,23 @@ function cacheFile(file: string, root: string): string {
   return path.join(root, '.fastasyncio', 'cache', `${sha1(file)}.json`);
 }
 
-/** The cached bundle of `file`, when none of the files it was built from has changed since. */
-function readCache(file: string, root: string): string | undefined {
+/** The cached bundle of `file`, when it is of this version and none of its inputs has changed since. */
+function readCache(file: string, root: string): CacheEntry | undefined {
   try {
     const entry = JSON.parse(fs.readFileSync(cacheFile(file, root), 'utf8')) as CacheEntry;
-    for (const [input, hash] of Object.entries(entry.inputs)) {
-      if (sha1(fs.readFileSync(input)) !== hash) return undefined;
-    }
-    return entry.code;
+    if (entry.version !== CACHE_VERSION || !Object.hasOwn(entry.inputs, file) || !fresh(entry)) return undefined;
+    return entry;
   } catch {
     return undefined;
   }
 }
 
-function writeCache(file: string, root: string, inputs: string[], code: string): void {
+function writeCache(file: string, root: string, entry: Compiled & { code: string }): void {
   try {
-    const entry: CacheEntry = { inputs: Object.fromEntries(inputs.map((i) => [i, sha1(fs.readFileSync(i))])), code };
     const target = cacheFile(file, root);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const temporary = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(entry));
+    fs.writeFileSync(temporary, JSON.stringify({ version: CACHE_VERSION, ...entry } satisfies CacheEntry));
     fs.renameSync(temporary, target);
   } catch {
     // The cache is an optimisation: a read-only project still runs.
@@ -119,7 +146,7 @@ async function loadEsbuild(): Promise<Esbuild | undefined> {
   }
 }
 
-async function bundle(esbuild: Esbuild, file: string, root: string): Promise<string> {
+async function bundle(esbuild: Esbuild, file: string, root: string): Promise<{ code: string; inputs: Record<string, string> }> {
   try {
     const result = await esbuild.build({
       entryPoints: [file],
@@ -138,9 +165,10 @@ async function bundle(esbuild: Esbuild, file: string, root: string): Promise<str
         {
           name: 'fastasyncio-scope',
           setup(build) {
-            build.onResolve({ filter: /^\.{0,2}\// }, (args) => {
+            build.onResolve({ filter: /^(\.{0,2}\/|\/)/ }, (args) => {
+              if (args.kind === 'entry-point') return undefined;
               const target = path.resolve(args.resolveDir, args.path);
-              if (args.kind !== 'entry-point' && !inside(root, target) && target !== root) {
+              if (target !== root && !inside(root, target)) {
                 return { errors: [{ text: `"${args.path}" is outside the project (${root})` }] };
               }
               return undefined;
@@ -149,11 +177,13 @@ async function bundle(esbuild: Esbuild, file: string, root: string): Promise<str
         },
       ],
     });
-    const code = result.outputFiles[0].text;
     const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(path.dirname(file), input));
-    writeCache(file, root, inputs, code);
-    return code;
+    // What esbuild actually read, symlinks resolved: nothing may come from outside the project.
+    const escaped = inputs.find((input) => input !== file && !inside(root, input));
+    if (escaped) throw new ModuleLoadError(`cannot compile ${path.basename(file)}: it imports ${escaped}, which is outside the project (${root})`);
+    return { code: result.outputFiles[0].text, inputs: hashes(inputs) };
   } catch (error) {
+    if (error instanceof ModuleLoadError) throw error;
     const errors = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
     const first = errors?.[0];
     const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';

@@ -33,12 +33,15 @@ export class RunRecorder {
   private buffer: string[] = [];
   private scheduled = false;
   private closed = false;
+  private readonly dir: string;
+  private readonly keep: number;
   readonly file: string;
 
   constructor(root: string, runId: string, keep = DEFAULT_KEEP_RUNS) {
     const dir = runsDir(root);
     fs.mkdirSync(dir, { recursive: true });
-    pruneRuns(dir, Math.max(0, keep - 1));
+    this.dir = dir;
+    this.keep = keep;
     this.file = path.join(dir, `${runId}.jsonl`);
     this.fd = fs.openSync(this.file, 'a');
     process.once('exit', this.flush);
@@ -67,6 +70,8 @@ export class RunRecorder {
     this.closed = true;
     process.removeListener('exit', this.flush);
     fs.closeSync(this.fd);
+    // Pruned when a run ends, not when it starts, so a run in progress never loses its record to another.
+    pruneRuns(this.dir, this.keep);
   }
 }
 
@@ -96,10 +101,33 @@ function isSimple(value: unknown): boolean {
   return value === undefined || value === null || type === 'boolean' || (type === 'number' && Number.isFinite(value)) || (type === 'string' && (value as string).length < 256);
 }
 
+/** A record without its `run-finished` that was written to lately belongs to a run still going. */
+const IN_PROGRESS_MS = 10 * 60_000;
+
+function inProgress(file: string): boolean {
+  try {
+    const stat = fs.statSync(file);
+    if (Date.now() - stat.mtimeMs > IN_PROGRESS_MS) return false;
+    const fd = fs.openSync(file, 'r');
+    try {
+      const length = Math.min(stat.size, 64 * 1024);
+      const tail = Buffer.alloc(length);
+      fs.readSync(fd, tail, 0, length, stat.size - length);
+      return !tail.toString('utf8').includes('"type":"run-finished"');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes the oldest records beyond `keep`, sparing those of runs still in progress. */
 function pruneRuns(dir: string, keep: number): void {
   const runs = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
   for (const old of runs.slice(0, Math.max(0, runs.length - keep))) {
-    fs.rmSync(path.join(dir, old), { force: true });
+    const file = path.join(dir, old);
+    if (!inProgress(file)) fs.rmSync(file, { force: true });
   }
 }
 

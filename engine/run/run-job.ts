@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analyze';
 import { hasErrors } from '../analysis/analyze';
 import { planJob } from '../analysis/plan';
+import type { LayoutDefaults } from '../config/layout';
 import { readConfigFile } from '../config/read';
 import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type Problem } from '../config/types';
 import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
@@ -16,6 +17,8 @@ export interface RunOptions {
   /** The config file; read and analysed unless `analysis` is given. */
   configFile: string;
   analysis?: Analysis;
+  /** Task and handler folders for configs that name none (editor settings). */
+  defaults?: LayoutDefaults;
   job: string;
   /** Overrides the job's `maxConcurrency`. */
   concurrency?: number;
@@ -36,6 +39,13 @@ export class ConfigError extends Error {
     readonly problems: Problem[],
   ) {
     super(`${file} has ${problems.filter((p) => p.severity === 'error').length} error(s); fix them before running`);
+  }
+}
+
+/** A run option that is not a positive integer is refused before anything starts or is recorded. */
+export function checkConcurrency(value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+    throw new RangeError(`Expected \`concurrency\` to be a positive integer, got ${String(value)}`);
   }
 }
 
@@ -75,8 +85,9 @@ export function planEvent(job: JobModel, base: Pick<RunStartedEvent, 'runId' | '
  * failure (that is in the summary), only for a config with errors or an unknown job.
  */
 export async function runJob(options: RunOptions): Promise<RunSummary> {
-  const analysis = options.analysis ?? readConfigFile(options.configFile).analysis;
+  const analysis = options.analysis ?? readConfigFile(options.configFile, options.defaults).analysis;
   const { model, job } = findJob(options.configFile, analysis, options.job);
+  checkConcurrency(options.concurrency);
   const runId = options.runId ?? newRunId();
   const state = new RunState();
   const record = options.record ?? true;
@@ -114,33 +125,36 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
       return state.summary();
     },
   };
-  let error: string | undefined;
-  let output: unknown;
   try {
-    const handler = await loadHandler(job, scope);
-    output = await runHandler(handler, ctx);
-  } catch (e) {
-    error = `${job.handler}: ${errorInfo(e).message}`;
-    emit({ type: 'run-log', runId, seq: nextSeq(), time: Date.now(), message: `handler failed: ${errorInfo(e).stack ?? errorInfo(e).message}` });
-  }
-  if (!graph) {
-    // The handler failed early or never ran the tasks: they end skipped, the run failed.
-    error ??= `${job.handler}: run() returned without running the tasks`;
-    for (const t of job.tasks) {
-      emit({ type: 'task-finished', runId, seq: nextSeq(), time: Date.now(), task: t.id, status: 'skipped', attempts: 0, durationMs: 0, error: { message: 'skipped: the job handler did not run the tasks' } });
+    let error: string | undefined;
+    let output: unknown;
+    try {
+      const handler = await loadHandler(job, scope);
+      output = await runHandler(handler, ctx);
+    } catch (e) {
+      error = `${job.handler}: ${errorInfo(e).message}`;
+      emit({ type: 'run-log', runId, seq: nextSeq(), time: Date.now(), message: `handler failed: ${errorInfo(e).stack ?? errorInfo(e).message}` });
     }
-  } else {
-    await graph;
+    if (!graph) {
+      // The handler failed early or never ran the tasks: they end skipped, the run failed.
+      error ??= `${job.handler}: run() returned without running the tasks`;
+      for (const t of job.tasks) {
+        emit({ type: 'task-finished', runId, seq: nextSeq(), time: Date.now(), task: t.id, status: 'skipped', attempts: 0, durationMs: 0, error: { message: 'skipped: the job handler did not run the tasks' } });
+      }
+    } else {
+      await graph;
+    }
+    const statuses = Object.values(state.tasks).map((t) => t.status);
+    const status = signal.aborted ? 'cancelled' : error || statuses.some((s) => s !== 'succeeded') ? 'failed' : 'succeeded';
+    const durationMs = performance.now() - started;
+    const summary: Omit<RunSummary, 'results'> = { job: job.name, runId, status, durationMs, tasks: state.tasks };
+    if (output !== undefined) summary.output = output;
+    if (error) summary.error = error;
+    emit({ type: 'run-finished', runId, seq: nextSeq(), time: Date.now(), status, durationMs, summary });
+    return state.summary();
+  } finally {
+    recorder?.close();
   }
-  const statuses = Object.values(state.tasks).map((t) => t.status);
-  const status = signal.aborted ? 'cancelled' : error || statuses.some((s) => s !== 'succeeded') ? 'failed' : 'succeeded';
-  const durationMs = performance.now() - started;
-  const summary: Omit<RunSummary, 'results'> = { job: job.name, runId, status, durationMs, tasks: state.tasks };
-  if (output !== undefined) summary.output = output;
-  if (error) summary.error = error;
-  emit({ type: 'run-finished', runId, seq: nextSeq(), time: Date.now(), status, durationMs, summary });
-  recorder?.close();
-  return state.summary();
 }
 
 async function loadHandler(job: JobModel, scope: LoadScope): Promise<HandlerLike> {

@@ -27,6 +27,9 @@ const TIMEOUT = 2;
 const ABORTED = 3;
 type Outcome = typeof OK | typeof ERROR | typeof TIMEOUT | typeof ABORTED;
 
+/** The longest delay a timer can wait (2^31 - 1 ms); longer ones would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const PENDING = 0;
 const RUNNING = 1;
 const DONE = 2;
@@ -170,7 +173,7 @@ class GraphRun {
       this.timers[i] = setTimeout(() => {
         execution.abort(new TimeoutError(`${task.id} timed out after ${task.timeout}s`));
         this.settle(i, execution, TIMEOUT, undefined);
-      }, task.timeout * 1000);
+      }, Math.min(task.timeout * 1000, MAX_TIMER_MS));
     }
     let running: Promise<unknown>;
     try {
@@ -215,7 +218,7 @@ class GraphRun {
     const info = kind === TIMEOUT ? { message: `timed out after ${task.timeout}s` } : errorInfo(error);
     const status = kind === TIMEOUT ? 'timedOut' : 'failed';
     if (attempt > task.retries || this.stopping) return this.finish(i, status, attempt, info);
-    const delayMs = task.retryDelay * 1000 * 2 ** (attempt - 1);
+    const delayMs = Math.min(task.retryDelay * 1000 * 2 ** (attempt - 1), MAX_TIMER_MS);
     this.options.emit({ type: 'task-retrying', runId: this.options.runId, seq: this.options.nextSeq(), time: Date.now(), task: task.id, attempt, delayMs, error: info });
     this.retryAttempt[i] = attempt + 1;
     this.timers[i] = setTimeout(() => {

@@ -18,6 +18,8 @@ export class RunState {
   readonly running = new Map<string, number>();
   finished = false;
   lastSeq = 0;
+  /** How many tasks have ended, kept as events come (progress displays read it on every event). */
+  ended = 0;
 
   apply(event: RunEvent): void {
     this.lastSeq = event.seq;
@@ -37,6 +39,7 @@ export class RunState {
       }
       case 'task-finished': {
         const task = this.task(event.task);
+        if (task.status === 'pending' || task.status === 'running') this.ended++;
         task.status = event.status;
         task.attempts = event.attempts;
         task.durationMs = event.durationMs;

@@ -9,7 +9,7 @@ import { transform } from 'sucrase';
  * own, relative imports loaded the same way. Same rules: `fastasyncio` is the runtime, relative imports
  * stay inside the project, npm packages are left to Node.
  */
-export function loadTranspiled(entry: string, root: string, runtime: unknown, fail: (message: string) => Error): Record<string, unknown> {
+export function loadTranspiled(entry: string, root: string, runtime: unknown, fail: (message: string) => Error): { exports: Record<string, unknown>; files: string[] } {
   const loaded = new Map<string, Module>();
   const load = (file: string): unknown => {
     const known = loaded.get(file);
@@ -28,25 +28,32 @@ export function loadTranspiled(entry: string, root: string, runtime: unknown, fa
     const baseRequire = mod.require.bind(mod);
     mod.require = Object.assign((id: string) => {
       if (id === 'fastasyncio') return runtime;
-      if (!/^\.{1,2}\//.test(id)) return baseRequire(id);
+      if (!/^(\.{1,2})?\//.test(id)) return baseRequire(id);
       return load(resolveRelative(path.dirname(file), id, root, fail));
     }, baseRequire) as NodeJS.Require;
     loaded.set(file, mod);
     (mod as unknown as { _compile(code: string, filename: string): void })._compile(code, file);
     return mod.exports;
   };
-  return load(entry) as Record<string, unknown>;
+  const exports = load(entry) as Record<string, unknown>;
+  return { exports, files: [...loaded.keys()] };
 }
 
 const EXTENSIONS = ['', '.ts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
 
+/** Resolves a relative (or absolute) import; it must stay inside the project, symlinks resolved. */
 function resolveRelative(dir: string, id: string, root: string, fail: (message: string) => Error): string {
   const base = path.resolve(dir, id);
-  const relative = path.relative(root, base);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) throw fail(`"${id}" is outside the project (${root})`);
+  const outside = (file: string) => {
+    const relative = path.relative(root, file);
+    return relative.startsWith('..') || path.isAbsolute(relative);
+  };
+  if (outside(base)) throw fail(`"${id}" is outside the project (${root})`);
   // TypeScript sources import './x.js' for './x.ts'.
   const candidates = [...EXTENSIONS.map((e) => base + e), base.replace(/\.js$/, '.ts')];
   const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
   if (!found) throw fail(`cannot resolve "${id}" from ${dir}`);
-  return found;
+  const real = fs.realpathSync(found);
+  if (outside(real)) throw fail(`"${id}" is outside the project (${root})`);
+  return real;
 }

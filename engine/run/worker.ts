@@ -8,6 +8,12 @@ import type { FromWorker, ToWorker } from './worker-protocol';
  * The child side of the child-process runner: runs one job in this process and sends every event to
  * the parent, which records it. Stray errors of task code are logged, not fatal.
  */
+/** Resolves when what tasks printed has been handed to the pipes (the parent records it). */
+function drained(): Promise<void> {
+  const flush = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+  return Promise.all([flush(process.stdout), flush(process.stderr)]).then(() => undefined);
+}
+
 export function runWorker(): Promise<number> {
   const send = (message: FromWorker) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
   const controller = new AbortController();
@@ -20,6 +26,9 @@ export function runWorker(): Promise<number> {
   process.on('uncaughtException', stray('uncaught error in task code'));
   process.on('unhandledRejection', stray('unhandled rejection in task code'));
   process.on('disconnect', () => process.exit(0));
+  // Ctrl-C in a terminal reaches the whole process group: the parent turns it into a graceful cancel.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
   return new Promise<number>((resolve) => {
     process.on('message', (message: ToWorker) => {
       if (message.type === 'cancel') {
@@ -29,7 +38,8 @@ export function runWorker(): Promise<number> {
       runId = message.runId;
       runJob({
         configFile: message.configFile,
-        analysis: message.configText === undefined ? undefined : analyzeConfig(message.configText, { file: message.configFile, files: nodeFiles() }),
+        analysis: message.configText === undefined ? undefined : analyzeConfig(message.configText, { file: message.configFile, files: nodeFiles(), defaults: message.defaults }),
+        defaults: message.defaults,
         job: message.job,
         runId: message.runId,
         concurrency: message.concurrency,
@@ -44,11 +54,13 @@ export function runWorker(): Promise<number> {
         async () => {
           await send({ type: 'done' });
           resolve(0);
+          await drained();
           process.exit(0);
         },
         async (error: unknown) => {
           await send({ type: 'fatal', message: errorInfo(error).message });
           resolve(1);
+          await drained();
           process.exit(1);
         },
       );

@@ -101,6 +101,24 @@ describe('fastasyncio run', () => {
     assert.equal(last?.type === 'run-finished' && last.status, 'cancelled');
   });
 
+  test('Ctrl-C in a terminal (SIGINT to the whole process group) cancels gracefully: tasks see their signal abort', async () => {
+    const p = project([{ name: 'Slow' }], taskModule('Slow', "ctx.signal.addEventListener('abort', () => ctx.log('aborted: ' + ctx.signal.reason.message)); await sleep(20000, ctx.signal);"));
+    const child = spawn(process.execPath, [CLI, 'run', p.configFile, 'job1'], { detached: true });
+    let stdout = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('Slow started') && !stdout.includes('SENT')) {
+          stdout += 'SENT';
+          process.kill(-child.pid!, 'SIGINT');
+        }
+      });
+      child.on('close', resolve);
+    });
+    assert.equal(code, 130);
+    assert.match(stdout, /Slow: aborted: the run was cancelled/);
+  });
+
   test('usage errors: an unknown job or a bad --concurrency is one line and exit 2', async () => {
     const p = ok();
     for (const args of [['run', p.configFile, 'nope'], ['run', p.configFile, 'job1', '--concurrency', '0'], ['run']]) {

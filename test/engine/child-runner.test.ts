@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunEvent } from '../../engine/run/events';
 import { runJobInChild } from '../../engine/run/child-runner';
@@ -100,5 +101,59 @@ describe('child-process runner', () => {
     const p = project([{ name: 'Chatty' }], taskModule('Chatty', "console.log('printed by a task'); return 1;"));
     const { events } = await run(p);
     assert.ok(events.some((e) => e.type === 'run-log' && e.message === 'printed by a task'));
+  });
+});
+
+describe('child-process runner, hard cases', () => {
+  test('a task waiting to retry is not taken for stuck: the watchdog waits for the next attempt', async () => {
+    const p = project([{ name: 'Flaky', timeout: 0.3, retries: 1, retryDelay: 0.6 }], taskModule('Flaky', "if (ctx.attempt === 1) throw new Error('first try'); return 'second';"));
+    const { summary } = await run(p);
+    assert.equal(summary.status, 'succeeded');
+    assert.equal(summary.tasks.Flaky.attempts, 2);
+  });
+
+  test('a worker that dies before it starts still reports every task and a finished run', async () => {
+    const p = project([{ name: 'A' }, { name: 'B', dependencies: ['A'] }], { ...taskModule('A', 'return 1;'), ...taskModule('B', 'return 2;') });
+    const events: RunEvent[] = [];
+    const summary = await runJobInChild({ configFile: p.configFile, job: 'job1', workerScript: p.write('not-a-worker.js', 'process.exit(3);'), onEvent: (e) => events.push(e) });
+    assert.equal(summary.status, 'failed');
+    assert.match(summary.error ?? '', /exited with code 3/);
+    assert.deepEqual(Object.keys(summary.tasks), ['A', 'B']);
+    assert.equal(events[0].type, 'run-started');
+    assert.equal(events.at(-1)?.type, 'run-finished');
+    assert.deepEqual(readRun(p.root, summary.runId)?.map((e) => e.type), events.map((e) => e.type));
+  });
+
+  test('everything a task prints reaches the record, even right before the worker exits', async () => {
+    const p = project([{ name: 'Loud' }], taskModule('Loud', "for (let i = 0; i < 2000; i++) console.log('line ' + i); return 1;"));
+    const { summary, events } = await run(p);
+    const lines = events.filter((e) => e.type === 'run-log' && e.message.startsWith('line '));
+    assert.equal(lines.length, 2000);
+    assert.equal(readRun(p.root, summary.runId)?.filter((e) => e.type === 'run-log' && e.message.startsWith('line ')).length, 2000);
+  });
+
+  test('a worker stuck in a loop does not outlive a parent that exits', async () => {
+    const p = project([{ name: 'Spin' }], taskModule('Spin', "ctx.log('pid ' + process.pid); for (;;) {}"));
+    const script = p.write(
+      'parent.ts',
+      `import { runJobInChild } from ${JSON.stringify(require.resolve('../../engine/run/child-runner'))};
+void runJobInChild({ configFile: ${JSON.stringify(p.configFile)}, job: 'job1', onEvent: (e) => {
+  if (e.type === 'task-log') { console.log(e.message); setTimeout(() => process.exit(0), 50); }
+} });\n`,
+    );
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', timeout: 30_000 });
+    const pid = Number(/pid (\d+)/.exec(out)?.[1]);
+    assert.ok(pid > 0, out);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(alive(), false, 'the worker was killed with its parent');
   });
 });

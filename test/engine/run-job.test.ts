@@ -107,6 +107,30 @@ describe('runJob', () => {
     assert.match(summary.tasks.Sneaky.error ?? '', /outside the project/);
   });
 
+  test('symlinks cannot smuggle in modules from outside the task folder or the project', async () => {
+    const outside = tempProject({}, { 'evil.js': 'exports.Evil = class Evil { async execute() { return "pwned"; } };\nexports.value = "pwned";\n' });
+    projects.push(outside);
+    const p = project([{ name: 'Evil' }, { name: 'Linked' }], {
+      'src/job/task/linked.ts': "import { value } from './lib/evil';\nexport class Linked { async execute() { return value; } }\n",
+    });
+    fs.symlinkSync(path.join(outside.root, 'evil.js'), path.join(p.root, 'src/job/task/evil.js'));
+    fs.symlinkSync(outside.root, path.join(p.root, 'src/job/task/lib'));
+    const { summary } = await run(p);
+    assert.match(summary.tasks.Evil.error ?? '', /outside the task and handler folders/);
+    assert.match(summary.tasks.Linked.error ?? '', /outside the project/);
+    assert.deepEqual(Object.keys(summary.results), []);
+  });
+
+  test('a long-lived process sees edits to a module and to what it imports', async () => {
+    const p = project([{ name: 'Task1' }], {
+      'src/job/task/value.ts': "export const value = 'one';\n",
+      'src/job/task/task1.ts': "import { value } from './value';\nexport class Task1 { async execute() { return value; } }\n",
+    });
+    assert.equal((await run(p)).summary.results.Task1, 'one');
+    p.write('src/job/task/value.ts', "export const value = 'two';\n");
+    assert.equal((await run(p)).summary.results.Task1, 'two');
+  });
+
   test('a config with errors is never run, and an unknown job is named', async () => {
     const p = project([{ name: 'Task1', dependencies: ['Nope'] }], taskModule('Task1', 'return 1;'));
     await assert.rejects(run(p), (e: unknown) => e instanceof ConfigError && e.problems.some((x) => x.code === 'unknown-dependency'));

@@ -1,0 +1,148 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { problem, sendProblem } from './problems';
+import type { ApiContext, ApiRoute } from './route';
+import { diagnostics, noSuchJob, shownJobs } from './routes-jobs';
+import { summaryOf } from './run-registry';
+import { JobParams, RunAccepted, RunList, RunListQuery, RunParams, RunRequest, RunSummary } from './schemas';
+
+const runHref = (runId: string) => `/runs/${runId}`;
+
+/** `POST /jobs/{job}/runs`, `GET /runs`, `GET /runs/{runId}`, `POST /runs/{runId}/cancel`. */
+export function runRoutes(ctx: ApiContext): ApiRoute[] {
+  const notFound = (request: FastifyRequest, reply: FastifyReply, runId: string) =>
+    sendProblem(request, reply, problem('run-not-found', `no run ${JSON.stringify(runId)}`));
+
+  return [
+    {
+      method: 'POST',
+      url: '/jobs/:job/runs',
+      operationId: 'startRun',
+      summary: 'Start a run of a job',
+      description:
+        'The run starts in a worker process with the config version in effect; follow it with `GET /runs/{runId}` or its events. A config that has never been valid, or a job that only its latest, invalid version has, is answered 422 with the diagnostics.',
+      params: JobParams,
+      body: RunRequest,
+      responses: {
+        202: {
+          description: 'The run started.',
+          schema: RunAccepted,
+          headers: { location: 'The run: /runs/{runId}.' },
+        },
+      },
+      problems: [400, 404, 413, 415, 422, 429, 503],
+      handler: (request, reply) => {
+        ctx.config.refresh();
+        const name = (request.params as { job: string }).job;
+        const { concurrency } = request.body as { concurrency?: number };
+        const config = ctx.config.inEffect;
+        const job = config?.analysis.model?.jobs.find((j) => j.name === name);
+        if (!config || !job) {
+          const latest = ctx.config.latest;
+          const onlyInInvalid = latest !== undefined && !latest.valid && latest.analysis.model?.jobs.some((j) => j.name === name);
+          if (onlyInInvalid || (!config && !latest?.analysis.model)) {
+            const problems = latest?.analysis.problems ?? [];
+            const errors = problems.filter((p) => p.severity === 'error').length;
+            const detail = ctx.config.readError ?? `the config (version ${ctx.config.version}) has ${errors} error(s); fix them before running ${JSON.stringify(name)}`;
+            sendProblem(request, reply, problem('config-has-errors', detail, { diagnostics: diagnostics(problems) }));
+            return;
+          }
+          sendProblem(request, reply, problem('job-not-found', noSuchJob(name, shownJobs(ctx.config))));
+          return;
+        }
+        const started = ctx.runs.start(config, job, concurrency);
+        if (!started.ok && started.reason === 'closing') {
+          sendProblem(request, reply, problem('shutting-down', 'the server is shutting down: no new runs'));
+          return;
+        }
+        if (!started.ok) {
+          reply.header('retry-after', '1');
+          sendProblem(
+            request,
+            reply,
+            problem('too-many-active-runs', `${started.activeRuns} runs are active, the most this server allows (--max-active-runs ${ctx.runs.maxActiveRuns}); retry when one ends`, {
+              activeRuns: started.activeRuns,
+              maxActiveRuns: ctx.runs.maxActiveRuns,
+            }),
+          );
+          return;
+        }
+        const { runId } = started.run;
+        reply
+          .code(202)
+          .header('location', runHref(runId))
+          .send({ runId, job: job.name, status: 'running', configVersion: config.version, href: runHref(runId), events: `${runHref(runId)}/events` });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/runs',
+      operationId: 'listRuns',
+      summary: 'Recent runs, newest first, a page at a time',
+      description: "The runs this server started and the run records of the config's project (`.fastasyncio/runs/`).",
+      querystring: RunListQuery,
+      responses: { 200: { description: 'A page of runs; `next` is the next page, if any.', schema: RunList } },
+      problems: [400],
+      handler: (request, reply) => {
+        const { limit, before } = request.query as { limit: number; before?: string };
+        const { runs, more } = ctx.runs.list(limit, before);
+        const last = runs[runs.length - 1];
+        reply.send(more && last ? { runs, next: `/runs?limit=${limit}&before=${last.runId}` } : { runs });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/runs/:runId',
+      operationId: 'getRun',
+      summary: "A run's summary, live while it runs",
+      params: RunParams,
+      responses: { 200: { description: 'The summary (the same object as `fastasyncio run --format json`).', schema: RunSummary } },
+      problems: [404],
+      handler: (request, reply) => {
+        const { runId } = request.params as { runId: string };
+        const found = ctx.runs.find(runId);
+        if (!found) {
+          notFound(request, reply, runId);
+          return;
+        }
+        reply.send(found.kind === 'live' ? found.run.summary() : summaryOf(found.events));
+      },
+    },
+    {
+      method: 'POST',
+      url: '/runs/:runId/cancel',
+      operationId: 'cancelRun',
+      summary: 'Cancel a run',
+      description:
+        'Running tasks are aborted and the rest marked cancelled; the run ends `cancelled` shortly after (its events end with `run-finished`). A run that has already ended is left as it is (200).',
+      params: RunParams,
+      responses: {
+        200: { description: 'The run had already ended: its summary.', schema: RunSummary },
+        202: { description: 'Cancelling: the summary at this moment.', schema: RunSummary },
+      },
+      problems: [404, 409],
+      handler: (request, reply) => {
+        const { runId } = request.params as { runId: string };
+        const found = ctx.runs.find(runId);
+        if (!found) {
+          notFound(request, reply, runId);
+          return;
+        }
+        if (found.kind === 'recorded') {
+          if (found.events[found.events.length - 1]?.type !== 'run-finished') {
+            sendProblem(request, reply, problem('run-not-managed', `run ${runId} was not started by this server (or by its previous process); it cannot be cancelled here`));
+            return;
+          }
+          reply.code(200).send(summaryOf(found.events));
+          return;
+        }
+        const { run } = found;
+        if (run.finished) {
+          reply.code(200).send(run.summary());
+          return;
+        }
+        run.controller.abort();
+        reply.code(202).send(run.summary());
+      },
+    },
+  ];
+}

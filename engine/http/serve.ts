@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import type { Io } from '../cli/io';
+import { DEFAULT_CONFIG, UsageError } from '../cli/load';
+import { ConfigReadError } from '../config/read';
+import { type ApiServer, createServer, DEFAULT_HOST, DEFAULT_PORT, UnsafeBindError } from './server';
+
+export { SERVE_USAGE } from './usage';
+
+function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/**
+ * `fastasyncio serve`: the HTTP API over a job config until SIGINT or SIGTERM, which cancel the active
+ * runs and stop. Prints the base URL on stdout; everything else goes to stderr. Exit 0 after a stop,
+ * 2 for a usage error, an unreadable config, or a non-loopback address without a token, 1 when the
+ * address cannot be listened on.
+ */
+export async function serveCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string', default: DEFAULT_HOST },
+      port: { type: 'string' },
+      token: { type: 'string' },
+      'max-active-runs': { type: 'string' },
+      'keep-runs': { type: 'string' },
+      cors: { type: 'string', multiple: true },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`too many arguments: ${positionals.join(' ')}`);
+  if (values.token !== undefined && values.token.trim() === '') throw new UsageError('--token must not be empty');
+  const token = values.token ?? (process.env.FASTASYNCIO_TOKEN?.trim() ? process.env.FASTASYNCIO_TOKEN : undefined);
+  const host = values.host;
+  const port = integer('--port', values.port, 0, 65535) ?? DEFAULT_PORT;
+  const configFile = positionals[0] ?? DEFAULT_CONFIG;
+
+  let server: ApiServer;
+  try {
+    server = createServer({
+      configFile,
+      host,
+      port,
+      token,
+      maxActiveRuns: integer('--max-active-runs', values['max-active-runs'], 1, 10_000),
+      keepRuns: integer('--keep-runs', values['keep-runs'], 1, 100_000),
+      cors: values.cors,
+      log: (line) => io.err(`fastasyncio serve: ${line}`),
+    });
+  } catch (error) {
+    if (error instanceof ConfigReadError) throw new UsageError(error.message);
+    throw error;
+  }
+  let url: string;
+  try {
+    url = await server.listen();
+  } catch (error) {
+    await server.close();
+    if (error instanceof UnsafeBindError) {
+      io.err(`fastasyncio serve: ${error.message}`);
+      return 2;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    io.err(`fastasyncio serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use' : code === 'EACCES' ? 'permission denied' : (code ?? String(error))}`);
+    return 1;
+  }
+  const stopped = stopSignal();
+  io.out(`listening on ${url}`);
+  io.err(`fastasyncio serve: ${server.config.file}; ${token ? 'a bearer token is required' : 'no token'}; ${server.runs.maxActiveRuns} active runs at most; Ctrl-C stops`);
+  const signal = await stopped;
+  io.err(`fastasyncio serve: ${signal}: stopping${server.runs.activeRuns ? `, cancelling ${server.runs.activeRuns} active run(s)` : ''}`);
+  await server.close();
+  return 0;
+}
