@@ -1,5 +1,5 @@
 import type { JobModel } from '../config/types';
-import { buildGraph } from './graph';
+import { buildGraph, type TaskGraph } from './graph';
 
 export interface PlanStage {
   /** 1-based. */
@@ -24,8 +24,7 @@ export interface JobPlan {
  * dependencies'. The engine does not wait for stages (a task starts when its own dependencies are done);
  * stages are how the plan is shown.
  */
-export function planJob(job: JobModel): JobPlan {
-  const graph = buildGraph(job);
+export function planJob(job: JobModel, graph: TaskGraph = buildGraph(job)): JobPlan {
   const n = graph.tasks.length;
   // A task that depends on itself never becomes ready, and neither does anything behind it.
   const waiting = graph.deps.map((d, i) => d.length + (graph.tasks[i].dependencies.includes(graph.tasks[i].id) ? 1 : 0));

@@ -30,7 +30,8 @@ export function isRunId(value: string): boolean {
  */
 export class RunRecorder {
   private readonly fd: number;
-  private buffer: string[] = [];
+  /** Lines not yet written, as one string (V8 joins appended strings lazily, without copying). */
+  private pending = '';
   private scheduled = false;
   private closed = false;
   private readonly dir: string;
@@ -49,7 +50,7 @@ export class RunRecorder {
 
   write(event: RunEvent): void {
     if (this.closed) return;
-    this.buffer.push(serialise(event));
+    this.pending += serialise(event);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
@@ -58,9 +59,9 @@ export class RunRecorder {
 
   readonly flush = (): void => {
     this.scheduled = false;
-    if (this.buffer.length === 0 || this.closed) return;
-    const chunk = this.buffer.join('');
-    this.buffer = [];
+    if (this.pending === '' || this.closed) return;
+    const chunk = this.pending;
+    this.pending = '';
     fs.writeSync(this.fd, chunk);
   };
 

@@ -1,5 +1,6 @@
 import type { Analysis } from '../analysis/analyze';
 import { hasErrors } from '../analysis/analyze';
+import { buildGraph, type TaskGraph } from '../analysis/graph';
 import { planJob } from '../analysis/plan';
 import type { LayoutDefaults } from '../config/layout';
 import { readConfigFile } from '../config/read';
@@ -69,8 +70,8 @@ export function loadScope(model: ConfigModel): LoadScope {
 }
 
 /** The `run-started` event's plan: tasks with their stages. */
-export function planEvent(job: JobModel, base: Pick<RunStartedEvent, 'runId' | 'seq' | 'time' | 'configFile' | 'root' | 'concurrency'>): RunStartedEvent {
-  const plan = planJob(job);
+export function planEvent(job: JobModel, base: Pick<RunStartedEvent, 'runId' | 'seq' | 'time' | 'configFile' | 'root' | 'concurrency'>, graph?: TaskGraph): RunStartedEvent {
+  const plan = planJob(job, graph);
   return {
     type: 'run-started',
     ...base,
@@ -107,7 +108,8 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
   };
   const started = performance.now();
   const concurrency = options.concurrency ?? job.maxConcurrency ?? null;
-  emit(planEvent(job, { runId, seq: nextSeq(), time: Date.now(), configFile: model.layout.configFile, root: model.layout.root, concurrency }));
+  const taskGraph = buildGraph(job);
+  emit(planEvent(job, { runId, seq: nextSeq(), time: Date.now(), configFile: model.layout.configFile, root: model.layout.root, concurrency }, taskGraph));
 
   const signal = options.signal ?? new AbortController().signal;
   const scope = loadScope(model);
@@ -120,7 +122,7 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     signal,
     log: (message) => emit({ type: 'run-log', runId, seq: nextSeq(), time: Date.now(), message: String(message) }),
     runTasks: async () => {
-      graph ??= prepare.then(() => runGraph({ runId, job, executor, concurrency: options.concurrency, signal, emit, nextSeq }));
+      graph ??= prepare.then(() => runGraph({ runId, job, executor, concurrency: options.concurrency, signal, emit, nextSeq, graph: taskGraph }));
       await graph;
       return state.summary();
     },

@@ -1,3 +1,4 @@
+import { buildGraph, type TaskGraph } from '../analysis/graph';
 import type { JobModel } from '../config/types';
 import type { ErrorInfo, FinalTaskStatus, RunEvent } from './events';
 import { TaskExecution, type TaskExecutor } from './executor';
@@ -13,6 +14,8 @@ export interface GraphOptions {
   emit: (event: RunEvent) => void;
   /** The next sequence number of the run's stream. */
   nextSeq: () => number;
+  /** The job's graph, when the caller has built it already. */
+  graph?: TaskGraph;
 }
 
 export interface GraphOutcome {
@@ -107,11 +110,10 @@ class GraphRun {
     const { job } = options;
     this.tasks = job.tasks;
     const n = this.tasks.length;
-    const indexOf = new Map<string, number>();
-    this.tasks.forEach((t, i) => indexOf.set(t.id, i));
-    this.deps = this.tasks.map((t) => [...new Set(t.dependencies)].map((d) => indexOf.get(d)!));
-    this.dependents = this.tasks.map(() => []);
-    this.deps.forEach((ds, i) => ds.forEach((d) => this.dependents[d].push(i)));
+    // A runnable job has unique ids and only known dependencies: the analysis' graph indexes are the job's.
+    const graph = options.graph ?? buildGraph(job);
+    this.deps = graph.deps;
+    this.dependents = graph.dependents;
     this.remaining = Int32Array.from(this.deps, (d) => d.length);
     this.state = new Uint8Array(n);
     this.statuses = new Array<FinalTaskStatus>(n);
