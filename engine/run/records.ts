@@ -6,6 +6,7 @@ import { RunState } from './summary';
 /** Results larger than this (as JSON) are replaced in records by a note with a preview. */
 export const MAX_RECORDED_RESULT = 64 * 1024;
 export const DEFAULT_KEEP_RUNS = 50;
+const FLUSH_AT = 64 * 1024;
 const RUN_ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
 
 export function runsDir(root: string): string {
@@ -51,6 +52,11 @@ export class RunRecorder {
   write(event: RunEvent): void {
     if (this.closed) return;
     this.pending += serialise(event);
+    // A burst of quick tasks all within one turn: write every 64 KB rather than hold megabytes.
+    if (this.pending.length >= FLUSH_AT) {
+      this.flush();
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
@@ -76,30 +82,13 @@ export class RunRecorder {
   }
 }
 
-/**
- * One JSON line; a large result is replaced by `{ "$truncated": true, "bytes", "preview" }`. The two
- * events every task has are written by hand when they hold nothing unusual: the same text as
- * `JSON.stringify`, at a fraction of its cost (a test checks they agree).
- */
-export function serialise(event: RunEvent): string {
-  if (event.type === 'task-started') {
-    return `{"type":"task-started","runId":"${event.runId}","seq":${event.seq},"time":${event.time},"task":"${event.task}","attempt":${event.attempt}}\n`;
-  }
-  if (event.type === 'task-finished' && event.error === undefined && isSimple(event.result)) {
-    const result = event.result === undefined ? '' : `,"result":${JSON.stringify(event.result)}`;
-    return `{"type":"task-finished","runId":"${event.runId}","seq":${event.seq},"time":${event.time},"task":"${event.task}","status":"${event.status}","attempts":${event.attempts},"durationMs":${event.durationMs}${result}}\n`;
-  }
+/** One JSON line; a large result is replaced by `{ "$truncated": true, "bytes", "preview" }`. */
+function serialise(event: RunEvent): string {
   const line = JSON.stringify(event);
   if (event.type !== 'task-finished' || line.length <= MAX_RECORDED_RESULT || event.result === undefined) return line + '\n';
   const full = JSON.stringify(event.result);
   const note = { $truncated: true, bytes: Buffer.byteLength(full), preview: full.slice(0, 1000) };
   return JSON.stringify({ ...event, result: note }) + '\n';
-}
-
-/** Task ids and run ids are identifiers, so they need no escaping; results are numbers, booleans or short strings. */
-function isSimple(value: unknown): boolean {
-  const type = typeof value;
-  return value === undefined || value === null || type === 'boolean' || (type === 'number' && Number.isFinite(value)) || (type === 'string' && (value as string).length < 256);
 }
 
 /** A record without its `run-finished` that was written to lately belongs to a run still going. */

@@ -3,6 +3,7 @@
  * 1. 10,000 no-op tasks, 100 wide, three dependencies each: time per task, results passed and events
  *    recorded (the engine through `runJob` with real task modules and a run record; p-graph with the
  *    results kept in a Map and handed to each task), at concurrency 8 and unlimited.
+ *    For orientation, the scheduler alone (no events kept or recorded) on the same graph.
  * 2. Sleeping tasks: the engine's makespan against the critical path and the seed's stage-by-stage order.
  */
 import * as fs from 'node:fs';
@@ -11,6 +12,7 @@ import * as path from 'node:path';
 import { PGraph, type PGraphNodeRecord, type DependencyList } from 'p-graph';
 import { readConfigFile } from '../../engine/config/read';
 import { runJob } from '../../engine/run/run-job';
+import { runGraph } from '../../engine/run/scheduler';
 import { sleep } from '../../engine/runtime/task';
 
 const WIDTH = 100;
@@ -61,6 +63,21 @@ async function engineRun(root: string, concurrency?: number): Promise<number> {
   return elapsed;
 }
 
+/** For orientation: the scheduler alone (runGraph, classes already loaded, no events kept or recorded). */
+async function schedulerRun(root: string, concurrency?: number): Promise<number> {
+  const { analysis } = readConfigFile(path.join(root, 'configs/job_config.json'));
+  const job = analysis.model!.jobs[0];
+  class Noop {
+    async execute(): Promise<number> {
+      return 1;
+    }
+  }
+  let seq = 0;
+  const t0 = performance.now();
+  await runGraph({ runId: 'bench', job, executor: { execute: () => new Noop().execute() }, concurrency, emit: () => undefined, nextSeq: () => ++seq });
+  return performance.now() - t0;
+}
+
 async function pGraphRun(tasks: TaskSpec[], concurrency?: number): Promise<number> {
   const results = new Map<string, unknown>();
   const nodes: PGraphNodeRecord = {};
@@ -84,20 +101,23 @@ async function pGraphRun(tasks: TaskSpec[], concurrency?: number): Promise<numbe
 async function throughput(): Promise<void> {
   const tasks = layered();
   console.log(`\n1. ${TASKS} no-op tasks, ${WIDTH} wide, 3 dependencies each; median of ${ROUNDS} rounds (after a warm-up)`);
-  console.log('concurrency   engine µs/task   p-graph µs/task   ratio (engine / p-graph)');
+  console.log('concurrency   engine µs/task   p-graph µs/task   ratio (engine / p-graph)   scheduler alone µs/task');
   for (const concurrency of [8, undefined]) {
     const root = project(tasks);
     await engineRun(root, concurrency);
     await pGraphRun(tasks, concurrency);
     const ours: number[] = [];
     const theirs: number[] = [];
+    const bare: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       ours.push(await engineRun(root, concurrency));
       theirs.push(await pGraphRun(tasks, concurrency));
+      bare.push(await schedulerRun(root, concurrency));
     }
     const a = (median(ours) * 1000) / TASKS;
     const b = (median(theirs) * 1000) / TASKS;
-    console.log(`${String(concurrency ?? 'unlimited').padEnd(13)} ${a.toFixed(2).padStart(14)}   ${b.toFixed(2).padStart(15)}   ${(a / b).toFixed(2)}×`);
+    const c = (median(bare) * 1000) / TASKS;
+    console.log(`${String(concurrency ?? 'unlimited').padEnd(13)} ${a.toFixed(2).padStart(14)}   ${b.toFixed(2).padStart(15)}   ${(a / b).toFixed(2).padStart(5)}×${' '.repeat(21)}${c.toFixed(2).padStart(6)}`);
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
