@@ -26,8 +26,9 @@ export function isRunId(value: string): boolean {
 
 /**
  * Appends a run's events to `.fastasyncio/runs/<runId>.jsonl` as they happen. Lines are batched per turn
- * of the event loop (one write for all events of a turn) and flushed synchronously on close and on
- * process exit, so nothing already reported is lost.
+ * of the event loop (one write for all events of a turn, or one per 64 KB in a burst) and flushed
+ * synchronously on close and on process exit. The child-process runner records in the parent, so a
+ * worker that crashes loses nothing it reported.
  */
 export class RunRecorder {
   private readonly fd: number;
