@@ -165,6 +165,8 @@ async function bundle(esbuild: Esbuild, file: string, root: string): Promise<{ c
         {
           name: 'fastasyncio-scope',
           setup(build) {
+            // The runtime is provided at load time, whatever a tsconfig's `paths` say about it.
+            build.onResolve({ filter: /^fastasyncio$/ }, () => ({ path: 'fastasyncio', external: true }));
             build.onResolve({ filter: /^(\.{0,2}\/|\/)/ }, (args) => {
               if (args.kind === 'entry-point') return undefined;
               const target = path.resolve(args.resolveDir, args.path);
