@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tempProject as baseProject } from '../helpers/project';
 
 export interface TempProject {
   root: string;
@@ -16,23 +15,16 @@ export const taskModule = (name: string) => `import { BaseTask } from 'fastasync
 
 /** A project in the seed's layout in a temporary folder: task modules for `classes`, `job1_handler.ts`, and a config. */
 export function tempProject(configText: string, classes: string[] = ['Task1', 'Task2', 'Task3', 'Task4']): TempProject {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fastasyncio-lsp-')));
-  const write = (relative: string, text: string) => {
-    const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    return file;
-  };
-  for (const c of classes) write(`src/job/task/${c.toLowerCase()}.ts`, taskModule(c));
-  write('src/joborchrestrator/handler/job1_handler.ts', "import { GenericJobHandler } from 'fastasyncio';\n\nexport class Job1Handler extends GenericJobHandler {}\n");
-  const config = write('configs/job_config.json', configText);
+  const files: Record<string, string> = Object.fromEntries(classes.map((c) => [`src/job/task/${c.toLowerCase()}.ts`, taskModule(c)]));
+  files['src/joborchrestrator/handler/job1_handler.ts'] = "import { GenericJobHandler } from 'fastasyncio';\n\nexport class Job1Handler extends GenericJobHandler {}\n";
+  const project = baseProject(configText, files);
   return {
-    root,
-    config,
-    configUri: pathToFileURL(config).href,
-    taskDir: path.join(root, 'src/job/task'),
-    write,
-    remove: () => fs.rmSync(root, { recursive: true, force: true }),
+    root: project.root,
+    config: project.configFile,
+    configUri: pathToFileURL(project.configFile).href,
+    taskDir: path.join(project.root, 'src/job/task'),
+    write: project.write,
+    remove: project.remove,
   };
 }
 
