@@ -56,7 +56,7 @@ export class Ctx implements vscode.Disposable {
     }
     this.lastRun = { file, job };
     const entry = model.jobs.find((j) => j.name === job);
-    const run = this.runs.start(file, model.layout.root, job, entry?.maxConcurrency);
+    const run = this.runs.start(config, model.layout.root, job, entry?.maxConcurrency);
     this.log.channel.show(true);
     showRunProgress(this.runs, run);
     run.done?.catch((error: unknown) => {

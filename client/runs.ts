@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
+import type { ReadConfig } from '../engine/config/read';
 import type { RunEvent, RunSummary } from '../engine/run/events';
 import { runJobInChild } from '../engine/run/child-runner';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { listRunIds, readRun, readRunState, runsDir } from '../engine/run/records';
+import { listRunIds, readRun, readRunState, recordFile } from '../engine/run/records';
 import { RunState } from '../engine/run/summary';
 import { defaultConcurrency, keepRuns, layoutDefaults } from './settings';
 
@@ -28,7 +28,7 @@ export function unfinishedLabel(run: RunInfo): string | undefined {
 
 function modifiedAt(root: string, runId: string): number | undefined {
   try {
-    return fs.statSync(path.join(runsDir(root), `${runId}.jsonl`)).mtimeMs;
+    return fs.statSync(recordFile(root, runId)).mtimeMs;
   } catch {
     return undefined;
   }
@@ -50,13 +50,19 @@ export class RunController implements vscode.Disposable {
   /** Fires for every event of a live run, and when runs are added. */
   readonly onDidChange = this.changed.event;
 
-  /** `jobConcurrency` is the job's own `maxConcurrency`: the default setting applies only without one. */
-  start(configFile: string, root: string, job: string, jobConcurrency?: number): RunInfo {
+  /**
+   * `config` was just read and checked by the caller: the worker runs that very text, not analysed again
+   * here. `jobConcurrency` is the job's own `maxConcurrency`: the default setting applies only without one.
+   */
+  start(config: ReadConfig, root: string, job: string, jobConcurrency?: number): RunInfo {
+    const configFile = config.file;
     const controller = new AbortController();
     const state = new RunState();
     const run: RunInfo = { runId: '', job, configFile, root, state, controller };
     run.done = runJobInChild({
       configFile,
+      analysis: config.analysis,
+      configText: config.text,
       job,
       signal: controller.signal,
       defaults: layoutDefaults(configFile),

@@ -1,4 +1,4 @@
-/** The engine's public API: the config model and its analysis (runtime and runner come later). */
+/** The engine's public API, for programs that embed it (the CLI, the server and the extension import modules directly). */
 export * from './config/types';
 export { analyzeConfig, hasErrors, type Analysis, type AnalyzeOptions } from './analysis/analyze';
 export { planJob, type JobPlan, type PlanStage } from './analysis/plan';
@@ -6,3 +6,11 @@ export { configSchema } from './analysis/schema';
 export { type ProjectFiles, memoryFiles } from './files';
 export { nodeFiles } from './node-files';
 export { decodeUtf8, LineIndex } from './config/text';
+export { readConfigFile, ConfigReadError, type ReadConfig } from './config/read';
+export type * from './run/events';
+export { runJob, ConfigError, JobNotFoundError, type RunOptions } from './run/run-job';
+export { runJobInChild, type ChildRunOptions } from './run/child-runner';
+export { TaskExecution, type TaskExecutor, type TaskRequest } from './run/executor';
+export { RunState } from './run/summary';
+export { listRuns, readRun, isRunId } from './run/records';
+export { BaseTask, GenericJobHandler, sleep, type TaskContext, type JobContext } from './runtime/index';

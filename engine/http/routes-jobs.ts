@@ -36,13 +36,20 @@ export function noSuchJob(name: string, jobs: readonly JobModel[]): string {
   return `no job ${JSON.stringify(name)} in the config${names.length ? `; jobs: ${names.join(', ')}${jobs.length > names.length ? ', ...' : ''}` : ''}`;
 }
 
-function jobInfo(job: JobModel) {
+/** What `GET /jobs` and `GET /jobs/{job}` both say of a job, after its name. */
+function jobHeader(job: JobModel) {
   return {
-    name: job.name,
     handler: job.handler,
     ...(job.description === undefined ? {} : { description: job.description }),
     ...(job.maxConcurrency === undefined ? {} : { maxConcurrency: job.maxConcurrency }),
     onFailure: job.onFailure,
+  };
+}
+
+function jobInfo(job: JobModel) {
+  return {
+    name: job.name,
+    ...jobHeader(job),
     tasks: job.tasks.map((t) => ({ name: t.id, task: t.className, dependencies: t.dependencies })),
   };
 }
@@ -51,10 +58,7 @@ function jobPlan(job: JobModel) {
   const plan = planJob(job);
   return {
     job: job.name,
-    handler: job.handler,
-    ...(job.description === undefined ? {} : { description: job.description }),
-    ...(job.maxConcurrency === undefined ? {} : { maxConcurrency: job.maxConcurrency }),
-    onFailure: job.onFailure,
+    ...jobHeader(job),
     tasks: job.tasks.map((t) => ({
       name: t.id,
       task: t.className,

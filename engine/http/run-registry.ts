@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
 import type { JobModel } from '../config/types';
 import { defaultWorkerScript, runJobInChild } from '../run/child-runner';
 import type { RunEvent, RunStatus, RunSummary } from '../run/events';
-import { isRunId, newRunId, readRun, runsDir } from '../run/records';
+import { isRunId, listRunIds, newRunId, readRun } from '../run/records';
 import { RunState } from '../run/summary';
 import type { ConfigVersion } from './config-watch';
 
@@ -181,15 +180,7 @@ export class RunRegistry {
   /** The runs newest first, `limit` at a time; `before` pages on. */
   list(limit: number, before?: string): { runs: RunListItem[]; more: boolean } {
     const ids = new Set(this.runs.keys());
-    for (const root of this.knownRoots()) {
-      let files: string[];
-      try {
-        files = fs.readdirSync(runsDir(root));
-      } catch {
-        continue;
-      }
-      for (const f of files) if (f.endsWith('.jsonl') && isRunId(f.slice(0, -'.jsonl'.length))) ids.add(f.slice(0, -'.jsonl'.length));
-    }
+    for (const root of this.knownRoots()) for (const id of listRunIds(root)) ids.add(id);
     const page = [...ids]
       .filter((id) => before === undefined || id < before)
       .sort()
@@ -235,9 +226,7 @@ export class RunRegistry {
 
 /** A recorded run's summary, folded from its events as every UI does. */
 export function summaryOf(events: readonly RunEvent[]): RunSummary {
-  const state = new RunState();
-  for (const e of events) state.apply(e);
-  return state.summary();
+  return RunState.of(events).summary();
 }
 
 /** Ends a run that never got going (its worker could not be started). */

@@ -1,3 +1,4 @@
+import { RUN_ID_PATTERN } from '../run/records';
 import type { RunEventType, RunStatus, TaskStatus } from '../run/events';
 
 /**
@@ -19,7 +20,6 @@ export type StatusListsComplete = [
 ];
 
 /** The shape of `newRunId()` (a test checks that `isRunId` agrees). */
-export const RUN_ID_PATTERN = '^\\d{8}T\\d{9}Z-[0-9a-f]{6}$';
 
 const runId: JsonSchema = { type: 'string', pattern: RUN_ID_PATTERN, description: 'Sortable by start time, e.g. 20250101T120000000Z-a1b2c3.' };
 const jobName: JsonSchema = { type: 'string', minLength: 1, maxLength: 200 };
@@ -105,15 +105,20 @@ export const ConfigStatus: JsonSchema = {
   },
 };
 
+/** The properties a job's list entry and its plan share. */
+const JOB_HEADER: Record<string, JsonSchema> = {
+  handler: { type: 'string' },
+  description: { type: 'string' },
+  maxConcurrency: { type: 'integer' },
+  onFailure: { type: 'string', enum: ['continue', 'stop'] },
+};
+
 export const JobInfo: JsonSchema = {
   type: 'object',
   required: ['name', 'handler', 'onFailure', 'tasks'],
   properties: {
     name: { type: 'string' },
-    handler: { type: 'string' },
-    description: { type: 'string' },
-    maxConcurrency: { type: 'integer' },
-    onFailure: { type: 'string', enum: ['continue', 'stop'] },
+    ...JOB_HEADER,
     tasks: {
       type: 'array',
       items: {
@@ -140,10 +145,7 @@ export const JobPlan: JsonSchema = {
   required: ['job', 'handler', 'onFailure', 'tasks', 'stages', 'unreachable'],
   properties: {
     job: { type: 'string' },
-    handler: { type: 'string' },
-    description: { type: 'string' },
-    maxConcurrency: { type: 'integer' },
-    onFailure: { type: 'string', enum: ['continue', 'stop'] },
+    ...JOB_HEADER,
     tasks: {
       type: 'array',
       items: {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { readConfigFile } from '../config/read';
 import type { FinalTaskStatus, RunEvent, RunEventInit, RunSummary } from './events';
-import { DEFAULT_KEEP_RUNS, newRunId, RunRecorder } from './records';
+import { eventSink, newRunId, openRecorder } from './records';
 import { checkConcurrency, findJob, planEvent, type RunOptions } from './run-job';
 import { MAX_TIMER_MS } from './scheduler';
 import { RunState } from './summary';
@@ -42,8 +42,7 @@ export async function runJobInChild(options: ChildRunOptions): Promise<RunSummar
   checkConcurrency(options.concurrency);
   const runId = options.runId ?? newRunId();
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-  const record = options.record ?? true;
-  const recorder = record ? new RunRecorder(model.layout.root, runId, typeof record === 'object' ? (record.keep ?? DEFAULT_KEEP_RUNS) : DEFAULT_KEEP_RUNS) : undefined;
+  const recorder = openRecorder(model.layout.root, runId, options.record ?? true);
   const state = new RunState();
   state.job = job.name;
   state.runId = runId;
@@ -53,19 +52,15 @@ export async function runJobInChild(options: ChildRunOptions): Promise<RunSummar
   let killedFor: { reason: 'timeout'; task: string } | { reason: 'cancel' } | undefined;
   let fatal: string | undefined;
 
+  const deliver = eventSink(state, recorder, options.onEvent);
+  /** The parent numbers every event it passes on: the worker's, and those it adds (console lines, kill reports). */
   const emit = (event: RunEventInit | RunEvent) => {
     const stamped = { ...event, runId, seq: ++seq, time: 'time' in event ? event.time : Date.now() } as RunEvent;
-    state.apply(stamped);
-    recorder?.write(stamped);
     if (stamped.type === 'task-started') watch(stamped.task, stamped.attempt);
     // A task waiting to retry is not stuck: its next attempt gets a watchdog of its own.
     if (stamped.type === 'task-finished' || stamped.type === 'task-retrying') clearTimeout(watchdogs.get(stamped.task));
     if (stamped.type === 'run-finished') setTimeout(kill, graceMs).unref();
-    try {
-      options.onEvent?.(stamped);
-    } catch {
-      // A listener's failure is not the run's.
-    }
+    deliver(stamped);
   };
 
   const child: ChildProcess = fork(options.workerScript ?? defaultWorkerScript(), [WORKER_COMMAND], {

@@ -1,16 +1,47 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunEvent, RunSummary } from './events';
+import type { RunEvent, RunListener, RunSummary } from './events';
 import { RunState } from './summary';
 
 /** Results larger than this (as JSON) are replaced in records by a note with a preview. */
 export const MAX_RECORDED_RESULT = 64 * 1024;
 export const DEFAULT_KEEP_RUNS = 50;
 const FLUSH_AT = 64 * 1024;
-const RUN_ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
+/** The shape of a run id (`newRunId`), for `isRunId` and the HTTP API's schemas. */
+export const RUN_ID_PATTERN = '^\\d{8}T\\d{9}Z-[0-9a-f]{6}$';
+const RUN_ID = new RegExp(RUN_ID_PATTERN);
 
 export function runsDir(root: string): string {
   return path.join(root, '.fastasyncio', 'runs');
+}
+
+/** Where a run's record is. */
+export function recordFile(root: string, runId: string): string {
+  return path.join(runsDir(root), `${runId}.jsonl`);
+}
+
+/** A recorder as a run's `record` option asks: none, or one keeping `keep` runs (default 50). */
+export function openRecorder(root: string, runId: string, record: boolean | { keep?: number }): RunRecorder | undefined {
+  if (!record) return undefined;
+  return new RunRecorder(root, runId, typeof record === 'object' ? (record.keep ?? DEFAULT_KEEP_RUNS) : DEFAULT_KEEP_RUNS);
+}
+
+/**
+ * The one way a run's events are delivered: folded into its state, appended to its record, then passed to
+ * the caller's listener (whose failure is not the run's).
+ */
+export function eventSink(state: RunState, recorder: RunRecorder | undefined, listener: RunListener | undefined): (event: RunEvent) => void {
+  return (event) => {
+    state.apply(event);
+    recorder?.write(event);
+    if (listener) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is not the run's.
+      }
+    }
+  };
 }
 
 /** A new run id: sortable by start time, safe as a file name. */
@@ -45,7 +76,7 @@ export class RunRecorder {
     fs.mkdirSync(dir, { recursive: true });
     this.dir = dir;
     this.keep = keep;
-    this.file = path.join(dir, `${runId}.jsonl`);
+    this.file = recordFile(root, runId);
     this.fd = fs.openSync(this.file, 'a');
     process.once('exit', this.flush);
   }
@@ -127,7 +158,7 @@ export function readRun(root: string, runId: string): RunEvent[] | undefined {
   if (!isRunId(runId)) return undefined;
   let text: string;
   try {
-    text = fs.readFileSync(path.join(runsDir(root), `${runId}.jsonl`), 'utf8');
+    text = fs.readFileSync(recordFile(root, runId), 'utf8');
   } catch {
     return undefined;
   }
@@ -162,10 +193,7 @@ export function listRunIds(root: string): string[] {
 /** A recorded run folded into its state, or undefined when there is no such record. */
 export function readRunState(root: string, runId: string): RunState | undefined {
   const events = readRun(root, runId);
-  if (!events?.length) return undefined;
-  const state = new RunState();
-  for (const e of events) state.apply(e);
-  return state;
+  return events?.length ? RunState.of(events) : undefined;
 }
 
 /** The summaries of the recorded runs, newest first. A run without `run-finished` shows as running. */

@@ -6,11 +6,11 @@ import type { LayoutDefaults } from '../config/layout';
 import { readConfigFile } from '../config/read';
 import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type Problem } from '../config/types';
 import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
-import type { RunEvent, RunListener, RunStartedEvent, RunSummary } from './events';
+import type { RunListener, RunStartedEvent, RunSummary } from './events';
 import type { TaskExecutor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
 import { type LoadScope, loadClass } from './loader';
-import { DEFAULT_KEEP_RUNS, newRunId, RunRecorder } from './records';
+import { eventSink, newRunId, openRecorder } from './records';
 import { errorInfo, runGraph } from './scheduler';
 import { RunState } from './summary';
 
@@ -91,21 +91,10 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
   checkConcurrency(options.concurrency);
   const runId = options.runId ?? newRunId();
   const state = new RunState();
-  const record = options.record ?? true;
-  const recorder = record ? new RunRecorder(model.layout.root, runId, typeof record === 'object' ? (record.keep ?? DEFAULT_KEEP_RUNS) : DEFAULT_KEEP_RUNS) : undefined;
+  const recorder = openRecorder(model.layout.root, runId, options.record ?? true);
   let seq = 0;
   const nextSeq = () => ++seq;
-  const emit = (event: RunEvent) => {
-    state.apply(event);
-    recorder?.write(event);
-    if (options.onEvent) {
-      try {
-        options.onEvent(event);
-      } catch {
-        // A listener's failure is not the run's.
-      }
-    }
-  };
+  const emit = eventSink(state, recorder, options.onEvent);
   const started = performance.now();
   const concurrency = options.concurrency ?? job.maxConcurrency ?? null;
   const taskGraph = buildGraph(job);

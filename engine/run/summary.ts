@@ -5,6 +5,13 @@ import type { RunEvent, RunStartedEvent, RunSummary, TaskSummary } from './event
  * The engine, the child-process runner, the HTTP API and the extension all build summaries this way.
  */
 export class RunState {
+  /** The state a list of events leaves: a recorded run's, or a stream's so far. */
+  static of(events: Iterable<RunEvent>): RunState {
+    const state = new RunState();
+    for (const event of events) state.apply(event);
+    return state;
+  }
+
   readonly tasks: Record<string, TaskSummary> = Object.create(null) as Record<string, TaskSummary>;
   readonly results: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   started?: RunStartedEvent;

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import type { RunSummary } from '../../engine/run/events';
 import { isRunId, newRunId } from '../../engine/run/records';
-import { RUN_ID_PATTERN } from '../../engine/http/schemas';
+import { RUN_ID_PATTERN } from '../../engine/run/records';
 import { createServer } from '../../engine/http/server';
 import { serve, TASKS, waitFor } from './harness';
 import { taskModule } from '../helpers/project';
