@@ -5,9 +5,21 @@
  */
 
 export type TaskStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'timedOut' | 'skipped' | 'cancelled';
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * `interrupted`: the process that ran the run (and wrote its record) is gone without finishing it (killed,
+ * crashed, a server restarted); whoever reads such a record next completes it with this status.
+ */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 /** The statuses a task can end with. */
 export type FinalTaskStatus = Exclude<TaskStatus, 'pending' | 'running'>;
+
+/** A process that owns a run: when it is gone and the run has not finished, the run is interrupted. */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  /** The process' start time (Linux: clock ticks since boot, from /proc), so that a reused pid is not taken for it. */
+  start?: number;
+}
 
 export interface ErrorInfo {
   message: string;
@@ -64,6 +76,8 @@ export interface RunStartedEvent extends EventBase {
   concurrency: number | null;
   tasks: PlannedTask[];
   stages: PlannedStage[];
+  /** The process that runs the run and writes its record (absent in records of older versions). */
+  owner?: RunOwner;
 }
 
 export interface TaskStartedEvent extends EventBase {

@@ -10,7 +10,8 @@ import type { RunListener, RunStartedEvent, RunSummary } from './events';
 import type { TaskExecutor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
 import { type LoadScope, loadClass } from './loader';
-import { eventSink, newRunId, openRecorder } from './records';
+import { eventSink, openRecorder } from './recorder';
+import { newRunId } from './records';
 import { errorInfo, runGraph } from './scheduler';
 import { RunState } from './summary';
 

@@ -1,0 +1,132 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunEvent, RunListener } from './events';
+import { DEFAULT_KEEP_RUNS, recordFile, runsDir } from './records';
+import type { RunState } from './summary';
+
+/** Results larger than this (as JSON) are replaced in records by a note with a preview. */
+export const MAX_RECORDED_RESULT = 64 * 1024;
+const FLUSH_AT = 64 * 1024;
+
+/** A recorder as a run's `record` option asks: none, or one keeping `keep` runs (default 50). */
+export function openRecorder(root: string, runId: string, record: boolean | { keep?: number }): RunRecorder | undefined {
+  if (!record) return undefined;
+  return new RunRecorder(root, runId, typeof record === 'object' ? (record.keep ?? DEFAULT_KEEP_RUNS) : DEFAULT_KEEP_RUNS);
+}
+
+/**
+ * The one way a run's events are delivered: folded into its state, appended to its record, then passed to
+ * the caller's listener (whose failure is not the run's).
+ */
+export function eventSink(state: RunState, recorder: RunRecorder | undefined, listener: RunListener | undefined): (event: RunEvent) => void {
+  return (event) => {
+    state.apply(event);
+    recorder?.write(event);
+    if (listener) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is not the run's.
+      }
+    }
+  };
+}
+
+/**
+ * Appends a run's events to `.fastasyncio/runs/<runId>.jsonl` as they happen. Lines are batched per turn
+ * of the event loop (one write for all events of a turn, or one per 64 KB in a burst) and flushed
+ * synchronously on close and on process exit. The child-process runner records in the parent, so a
+ * worker that crashes loses nothing it reported.
+ */
+export class RunRecorder {
+  private readonly fd: number;
+  /** Lines not yet written, as one string (V8 joins appended strings lazily, without copying). */
+  private pending = '';
+  private scheduled = false;
+  private closed = false;
+  private readonly dir: string;
+  private readonly keep: number;
+  readonly file: string;
+
+  constructor(root: string, runId: string, keep = DEFAULT_KEEP_RUNS) {
+    const dir = runsDir(root);
+    fs.mkdirSync(dir, { recursive: true });
+    this.dir = dir;
+    this.keep = keep;
+    this.file = recordFile(root, runId);
+    this.fd = fs.openSync(this.file, 'a');
+    process.once('exit', this.flush);
+  }
+
+  write(event: RunEvent): void {
+    if (this.closed) return;
+    this.pending += serialise(event);
+    // A burst of quick tasks all within one turn: write every 64 KB rather than hold megabytes.
+    if (this.pending.length >= FLUSH_AT) {
+      this.flush();
+      return;
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  readonly flush = (): void => {
+    this.scheduled = false;
+    if (this.pending === '' || this.closed) return;
+    const chunk = this.pending;
+    this.pending = '';
+    fs.writeSync(this.fd, chunk);
+  };
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    process.removeListener('exit', this.flush);
+    fs.closeSync(this.fd);
+    // Pruned when a run ends, not when it starts, so a run in progress never loses its record to another.
+    pruneRuns(this.dir, this.keep);
+  }
+}
+
+/** One JSON line; a large result is replaced by `{ "$truncated": true, "bytes", "preview" }`. */
+function serialise(event: RunEvent): string {
+  const line = JSON.stringify(event);
+  if (event.type !== 'task-finished' || line.length <= MAX_RECORDED_RESULT || event.result === undefined) return line + '\n';
+  const full = JSON.stringify(event.result);
+  const note = { $truncated: true, bytes: Buffer.byteLength(full), preview: full.slice(0, 1000) };
+  return JSON.stringify({ ...event, result: note }) + '\n';
+}
+
+/** A record without its `run-finished` that was written to lately belongs to a run still going. */
+const IN_PROGRESS_MS = 10 * 60_000;
+
+function inProgress(file: string): boolean {
+  try {
+    const stat = fs.statSync(file);
+    if (Date.now() - stat.mtimeMs > IN_PROGRESS_MS) return false;
+    const fd = fs.openSync(file, 'r');
+    try {
+      const length = Math.min(stat.size, 64 * 1024);
+      const tail = Buffer.alloc(length);
+      fs.readSync(fd, tail, 0, length, stat.size - length);
+      return !tail.toString('utf8').includes('"type":"run-finished"');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes the oldest records beyond `keep`, sparing those of runs still in progress. */
+function pruneRuns(dir: string, keep: number): void {
+  const runs = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - keep))) {
+    const file = path.join(dir, old);
+    if (!inProgress(file)) fs.rmSync(file, { force: true });
+  }
+}
+
