@@ -1,17 +1,19 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { readConfigFile } from '../config/read';
+import type { JobModel } from '../config/types';
 import type { FinalTaskStatus, RunEvent, RunEventInit, RunSummary } from './events';
+import { LineSplitter, OutputBudget, splitLong } from './output';
+import { currentOwner } from './owner';
 import { eventSink, openRecorder } from './recorder';
 import { newRunId } from './records';
-import { checkConcurrency, findJob, planEvent, type RunOptions } from './run-job';
+import { checkConcurrency, findJob, planEvent, type RunOptions, type RunResume } from './run-job';
 import { MAX_TIMER_MS } from './scheduler';
 import { RunState } from './summary';
 import { type FromWorker, type ToWorker, WORKER_COMMAND } from './worker-protocol';
 
-export interface ChildRunOptions extends Omit<RunOptions, 'executor'> {
+export interface ChildRunOptions extends Omit<RunOptions, 'executor' | 'output' | 'resume'> {
   /** The bundled CLI that serves as the worker; found next to this bundle by default. */
   workerScript?: string;
   /** How long a worker may take to stop after a cancel, or a task after its timeout, before it is killed. */
@@ -24,6 +26,8 @@ export interface ChildRunOptions extends Omit<RunOptions, 'executor'> {
 }
 
 const DEFAULT_GRACE_MS = 1000;
+/** After a worker exits, how long its pipes may stay open (held by a process it started) before we stop reading. */
+const PIPE_CLOSE_MS = 500;
 
 /** `dist/cli.js`: next to this code when bundled, else in the repository's `dist/`. */
 export function defaultWorkerScript(): string {
@@ -34,141 +38,372 @@ export function defaultWorkerScript(): string {
 /**
  * Runs a job in a child process (the bundled engine), so user code never runs in the caller's process,
  * and streams the same events. The parent records them, so a crash of the child loses nothing it
- * reported. A task stuck past its timeout, or a worker that ignores a cancel, is killed after `graceMs`;
- * the tasks that were running are then reported as timed out or cancelled.
+ * reported, and keeps the run's output within its budget whatever the worker sends.
+ * A task stuck past its timeout is stopped by killing the worker; the tasks that were running beside it
+ * start again in a new worker and the rest of the graph goes on. A worker that ignores a cancel is
+ * killed after `graceMs`.
  */
 export async function runJobInChild(options: ChildRunOptions): Promise<RunSummary> {
   const analysis = options.analysis ?? readConfigFile(options.configFile, options.defaults).analysis;
   const { model, job } = findJob(options.configFile, analysis, options.job);
   checkConcurrency(options.concurrency);
   const runId = options.runId ?? newRunId();
-  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const recorder = openRecorder(model.layout.root, runId, options.record ?? true);
-  const state = new RunState();
-  state.job = job.name;
-  state.runId = runId;
-  const timeouts = new Map(job.tasks.map((t) => [t.id, t.timeout]));
-  const watchdogs = new Map<string, NodeJS.Timeout>();
-  let seq = 0;
-  let killedFor: { reason: 'timeout'; task: string } | { reason: 'cancel' } | undefined;
-  let fatal: string | undefined;
-
-  const deliver = eventSink(state, recorder, options.onEvent);
-  /** The parent numbers every event it passes on: the worker's, and those it adds (console lines, kill reports). */
-  const emit = (event: RunEventInit | RunEvent) => {
-    const stamped = { ...event, runId, seq: ++seq, time: 'time' in event ? event.time : Date.now() } as RunEvent;
-    if (stamped.type === 'task-started') watch(stamped.task, stamped.attempt);
-    // A task waiting to retry is not stuck: its next attempt gets a watchdog of its own.
-    if (stamped.type === 'task-finished' || stamped.type === 'task-retrying') clearTimeout(watchdogs.get(stamped.task));
-    if (stamped.type === 'run-finished') setTimeout(kill, graceMs).unref();
-    deliver(stamped);
-  };
-
-  const child: ChildProcess = fork(options.workerScript ?? defaultWorkerScript(), [WORKER_COMMAND], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    serialization: 'json',
-    cwd: model.layout.root,
-    // The worker is plain bundled JavaScript: none of the caller's loader flags (tsx in tests).
-    execArgv: [],
-  });
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  const watch = (task: string, attempt: number) => {
-    const timeout = timeouts.get(task);
-    if (timeout === undefined) return;
-    clearTimeout(watchdogs.get(task));
-    const timer = setTimeout(() => {
-      if (state.tasks[task]?.status === 'running' && state.tasks[task].attempts === attempt && !killedFor) {
-        killedFor = { reason: 'timeout', task };
-        emit({ type: 'run-log', message: `${task} did not stop within ${graceMs} ms after its ${timeout}s timeout: stopping the worker` });
-        kill();
-      }
-    }, Math.min(timeout * 1000 + graceMs, MAX_TIMER_MS));
-    timer.unref();
-    watchdogs.set(task, timer);
-  };
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => emit({ type: 'run-log', message: line }));
+  const run = new ChildRun(options, job, runId, model.layout.configFile, model.layout.root, eventSink(new RunState(), recorder, options.onEvent));
+  try {
+    return await run.run();
+  } finally {
+    recorder?.close();
   }
-  child.on('message', (message: FromWorker) => {
-    if (message.type === 'event') emit(message.event);
-    else if (message.type === 'fatal') fatal = message.message;
-  });
-  const onAbort = () => {
-    if (child.connected) child.send({ type: 'cancel' } satisfies ToWorker);
+}
+
+type KilledFor = { reason: 'timeout'; task: string } | { reason: 'cancel' };
+
+/** How one worker ended. */
+interface WorkerEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  killedFor?: KilledFor;
+  fatal?: string;
+}
+
+class ChildRun {
+  readonly state = new RunState();
+  private seq = 0;
+  private readonly budget: OutputBudget;
+  private readonly graceMs: number;
+  private readonly timeouts: Map<string, number | undefined>;
+  private readonly watchdogs = new Map<string, NodeJS.Timeout>();
+  /** Tasks waiting for their next attempt (`task-retrying` seen, no `task-started` yet). */
+  private readonly retrying = new Set<string>();
+  /** Attempts each task lost with a killed worker. */
+  private readonly lost = new Map<string, number>();
+  private child?: ChildProcess;
+  private killedFor?: KilledFor;
+
+  constructor(
+    private readonly options: ChildRunOptions,
+    private readonly job: JobModel,
+    private readonly runId: string,
+    private readonly configFile: string,
+    private readonly root: string,
+    private readonly deliver: (event: RunEvent) => void,
+  ) {
+    this.state.job = job.name;
+    this.state.runId = runId;
+    this.budget = new OutputBudget(options.outputLimits);
+    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    this.timeouts = new Map(job.tasks.map((t) => [t.id, t.timeout]));
+  }
+
+  async run(): Promise<RunSummary> {
+    const { signal } = this.options;
+    const onAbort = () => this.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // If this process ends first (a window reloads mid-cancel), the worker must not outlive it.
+    const onExit = () => this.kill();
+    process.once('exit', onExit);
+    try {
+      let resume: RunResume | undefined;
+      for (;;) {
+        const end = await this.runWorker(resume);
+        if (this.state.finished) break;
+        if (end.killedFor?.reason === 'timeout' && !signal?.aborted) {
+          resume = this.replaceWorker(end.killedFor.task);
+          continue;
+        }
+        // A worker that died before it started still leaves a run with its plan and every task accounted for.
+        if (!this.state.started) this.emit(this.plan());
+        this.finishForWorker(signal?.aborted ?? false, end.fatal ?? describeExit(end.code, end.signal));
+        break;
+      }
+    } finally {
+      process.removeListener('exit', onExit);
+      signal?.removeEventListener('abort', onAbort);
+      for (const timer of this.watchdogs.values()) clearTimeout(timer);
+    }
+    return this.state.summary();
+  }
+
+  /**
+   * The parent numbers every event it passes on: the worker's and its own (lines from the pipes, kill
+   * reports), folds it into the run's state and watches the tasks' timeouts.
+   */
+  private emit(event: RunEventInit | RunEvent): void {
+    const stamped = { ...event, runId: this.runId, seq: ++this.seq, time: 'time' in event ? event.time : Date.now() } as RunEvent;
+    switch (stamped.type) {
+      case 'run-started':
+        stamped.owner = currentOwner();
+        break;
+      case 'task-started':
+        this.retrying.delete(stamped.task);
+        this.watch(stamped.task, stamped.attempt);
+        break;
+      // A task waiting to retry is not stuck: its next attempt gets a watchdog of its own.
+      case 'task-retrying':
+        this.retrying.add(stamped.task);
+        clearTimeout(this.watchdogs.get(stamped.task));
+        break;
+      case 'task-finished':
+        this.retrying.delete(stamped.task);
+        clearTimeout(this.watchdogs.get(stamped.task));
+        break;
+    }
+    this.state.apply(stamped);
+    this.deliver(stamped);
+  }
+
+  /** A log line, within the run's budget: the worker keeps to it, and the parent makes sure. */
+  private log(task: string | undefined, message: string, stream?: 'stdout' | 'stderr'): void {
+    splitLong(message, (line) => {
+      if (!this.budget.admit(task, line.length)) return;
+      const event: RunEventInit = task === undefined ? { type: 'run-log', message: line } : { type: 'task-log', task, message: line };
+      if (stream) event.stream = stream;
+      this.emit(event);
+    });
+  }
+
+  private sayDropped(task: string | undefined): void {
+    const notice = this.budget.notice(task);
+    if (notice) this.emit(task === undefined ? { type: 'run-log', ...notice } : { type: 'task-log', task, ...notice });
+  }
+
+  /** An event from the worker: log lines go through the budget; the worker's own drop notices pass. */
+  private fromWorker(event: RunEvent): void {
+    if ((event.type === 'task-log' || event.type === 'run-log') && !event.dropped) {
+      this.log(event.type === 'task-log' ? event.task : undefined, event.message, event.stream);
+      return;
+    }
+    if (event.type === 'task-finished') this.sayDropped(event.task);
+    if (event.type === 'run-finished') {
+      for (const task of this.budget.pendingTasks()) this.sayDropped(task);
+      this.sayDropped(undefined);
+    }
+    this.emit(event);
+  }
+
+  /**
+   * Starts a worker on the run (or on the rest of it) and resolves when it has ended and everything it
+   * printed is in: its `run-finished` is passed on last, after the last line of its pipes.
+   */
+  private runWorker(resume: RunResume | undefined): Promise<WorkerEnd> {
+    this.killedFor = undefined;
+    const child = fork(this.options.workerScript ?? defaultWorkerScript(), [WORKER_COMMAND], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      cwd: this.root,
+      // The worker is plain bundled JavaScript: none of the caller's loader flags (tsx in tests).
+      execArgv: [],
+      // Its own process group: a kill reaches whatever its tasks started, and a terminal's Ctrl-C is ours to handle.
+      detached: true,
+    });
+    this.child = child;
+    let finished: RunEvent | undefined;
+    let fatal: string | undefined;
+    // Output written past the capture (native code, processes the tasks started) comes through the pipes.
+    for (const [stream, name] of [
+      [child.stdout, 'stdout'],
+      [child.stderr, 'stderr'],
+    ] as const) {
+      if (!stream) continue;
+      stream.setEncoding('utf8');
+      const lines = new LineSplitter((line) => this.log(undefined, line, name));
+      stream.on('data', (text: string) => lines.push(text));
+      stream.on('end', () => lines.end());
+    }
+    child.on('message', (raw: unknown) => {
+      const message = parseMessage(raw);
+      if (message?.type === 'event') {
+        if (message.event.type === 'run-finished') {
+          finished = message.event;
+          // It exits on its own; one that does not (a task holding it) is stopped.
+          setTimeout(() => this.kill(), this.graceMs).unref();
+        } else {
+          this.fromWorker(message.event);
+        }
+      } else if (message?.type === 'output') {
+        this.log(undefined, message.line, message.stream);
+      } else if (message?.type === 'fatal') {
+        fatal = message.message;
+      }
+    });
+    const ended = new Promise<WorkerEnd>((resolve) => {
+      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      let over = false;
+      // `close` (exited, pipes drained) or the timer after `exit`, whichever comes first.
+      const done = () => {
+        if (!exit || over) return;
+        over = true;
+        if (finished) this.fromWorker(finished);
+        resolve({ ...exit, killedFor: this.killedFor, fatal });
+      };
+      child.on('close', done);
+      child.on('exit', (code, signal) => {
+        exit = { code, signal };
+        // A process the tasks started may hold the pipes open: read what came, then stop waiting.
+        setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          done();
+        }, PIPE_CLOSE_MS).unref();
+      });
+      child.on('error', () => {
+        exit ??= { code: null, signal: null };
+        done();
+      });
+    });
+    const start: ToWorker = {
+      type: 'start',
+      configFile: this.configFile,
+      configText: this.options.configText,
+      defaults: this.options.defaults,
+      job: this.job.name,
+      runId: this.runId,
+      concurrency: this.options.concurrency,
+      output: this.options.outputLimits,
+      resume,
+    };
+    child.send(start);
+    if (this.options.signal?.aborted) this.cancel();
+    return ended;
+  }
+
+  private cancel(): void {
+    const child = this.child;
+    if (child?.connected) child.send({ type: 'cancel' } satisfies ToWorker);
     setTimeout(() => {
-      if (!state.finished) {
-        killedFor ??= { reason: 'cancel' };
-        kill();
+      if (!this.state.finished && this.child === child) {
+        this.killedFor ??= { reason: 'cancel' };
+        this.kill();
       }
-    }, graceMs).unref();
-  };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  // If this process ends first (a window reloads mid-cancel), the worker must not outlive it.
-  process.once('exit', kill);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-    child.on('error', () => resolve({ code: null, signal: null }));
-  });
-  child.send({ type: 'start', configFile: model.layout.configFile, configText: options.configText, defaults: options.defaults, job: job.name, runId, concurrency: options.concurrency } satisfies ToWorker);
-  if (options.signal?.aborted) onAbort();
-  const { code, signal } = await exit;
-  process.removeListener('exit', kill);
-  options.signal?.removeEventListener('abort', onAbort);
-  for (const timer of watchdogs.values()) clearTimeout(timer);
-
-  if (!state.finished) {
-    // A worker that died before it started still leaves a run with its plan and every task accounted for.
-    if (!state.started) emit(planEvent(job, { runId, seq: 0, time: Date.now(), configFile: model.layout.configFile, root: model.layout.root, concurrency: options.concurrency ?? job.maxConcurrency ?? null }));
-    finishForWorker(emit, state, options.signal?.aborted ?? false, killedFor, fatal ?? describeExit(code, signal));
+    }, this.graceMs).unref();
   }
-  recorder?.close();
-  return state.summary();
+
+  /** Kills the worker and its process group (what its tasks started). */
+  private kill(): void {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }
+
+  private watch(task: string, attempt: number): void {
+    const timeout = this.timeouts.get(task);
+    if (timeout === undefined) return;
+    clearTimeout(this.watchdogs.get(task));
+    const timer = setTimeout(
+      () => {
+        const current = this.state.tasks[task];
+        if (current?.status === 'running' && current.attempts === attempt && !this.killedFor) {
+          this.killedFor = { reason: 'timeout', task };
+          this.emit({ type: 'run-log', message: `${task} did not stop within ${this.graceMs} ms after its ${timeout}s timeout: stopping the worker` });
+          this.kill();
+        }
+      },
+      Math.min(timeout * 1000 + this.graceMs, MAX_TIMER_MS),
+    );
+    timer.unref();
+    this.watchdogs.set(task, timer);
+  }
+
+  /**
+   * The worker was killed because `stuck` did not stop after its timeout: `stuck` is timed out (or
+   * retried, if it has retries left), and a new worker takes over the rest. Tasks that were running
+   * beside it run again there as a new attempt that does not use up their retries.
+   */
+  private replaceWorker(stuck: string): RunResume {
+    const message = 'timed out and did not stop (stuck in synchronous code?): the worker was killed';
+    const stuckTask = this.job.tasks.find((t) => t.id === stuck);
+    const attempts = this.state.tasks[stuck]?.attempts ?? 1;
+    const startedAt = this.state.running.get(stuck);
+    if (stuckTask && attempts - (this.lost.get(stuck) ?? 0) <= stuckTask.retries) {
+      this.emit({ type: 'task-retrying', task: stuck, attempt: attempts, delayMs: 0, error: { message } });
+    } else {
+      this.sayDropped(stuck);
+      this.emit({ type: 'task-finished', task: stuck, status: 'timedOut', attempts, durationMs: startedAt === undefined ? 0 : Date.now() - startedAt, error: { message } });
+    }
+    const resume: RunResume = { ended: {}, attempts: {}, startedAt: this.state.started?.time ?? Date.now(), summaries: {} };
+    const again: string[] = [];
+    for (const [id, task] of Object.entries(this.state.tasks)) {
+      resume.summaries[id] = { ...task };
+      if (task.status === 'pending') continue;
+      if (task.status !== 'running') {
+        resume.ended[id] = task.status === 'succeeded' ? { status: task.status, result: this.state.results[id] } : { status: task.status };
+        continue;
+      }
+      // Lost with the worker, unless it was only waiting to retry (that retry is still its due).
+      const lost = (this.lost.get(id) ?? 0) + (this.retrying.has(id) ? 0 : 1);
+      this.lost.set(id, lost);
+      resume.attempts[id] = { done: task.attempts, lost };
+      if (id !== stuck) again.push(id);
+    }
+    this.emit({
+      type: 'run-log',
+      message: `the worker was killed because ${stuck} was stuck; the run goes on in a new worker${again.length ? `, where ${again.join(', ')} start again (an attempt lost with a worker does not use up a retry)` : ''}`,
+    });
+    return resume;
+  }
+
+  private plan(): RunEvent {
+    return planEvent(this.job, {
+      runId: this.runId,
+      seq: 0,
+      time: Date.now(),
+      configFile: this.configFile,
+      root: this.root,
+      concurrency: this.options.concurrency ?? this.job.maxConcurrency ?? null,
+    });
+  }
+
+  /** The worker ended without `run-finished`: report every task it left running or pending, then the run. */
+  private finishForWorker(cancelled: boolean, exitReason: string): void {
+    for (const [id, task] of Object.entries(this.state.tasks)) {
+      if (task.status !== 'running' && task.status !== 'pending') continue;
+      const startedAt = this.state.running.get(id);
+      const durationMs = startedAt === undefined ? 0 : Date.now() - startedAt;
+      let status: FinalTaskStatus;
+      let message: string;
+      if (cancelled) {
+        status = 'cancelled';
+        message = task.status === 'running' ? 'cancelled: the worker was stopped' : 'cancelled';
+      } else if (task.status === 'running') {
+        status = 'failed';
+        message = `failed: ${exitReason}`;
+      } else {
+        status = 'skipped';
+        message = `skipped: ${exitReason}`;
+      }
+      this.sayDropped(id);
+      this.emit({ type: 'task-finished', task: id, status, attempts: task.attempts, durationMs, error: { message } });
+    }
+    for (const task of this.budget.pendingTasks()) this.sayDropped(task);
+    this.sayDropped(undefined);
+    const status = cancelled ? 'cancelled' : 'failed';
+    const error = cancelled ? undefined : exitReason;
+    const summary = this.state.summary();
+    this.emit({
+      type: 'run-finished',
+      status,
+      durationMs: this.state.started ? Date.now() - this.state.started.time : 0,
+      summary: { job: summary.job, runId: summary.runId, status, durationMs: summary.durationMs, tasks: summary.tasks, ...(error ? { error } : {}) },
+    });
+  }
+}
+
+/** A worker's message: one JSON string (see worker-protocol.ts); anything else is ignored. */
+function parseMessage(raw: unknown): FromWorker | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const message = JSON.parse(raw) as FromWorker;
+    return message !== null && typeof message === 'object' && typeof message.type === 'string' ? message : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `the worker process was killed (${signal})` : `the worker process exited with code ${code}`;
-}
-
-/** The worker ended without `run-finished`: report every task it left running or pending, then the run. */
-function finishForWorker(
-  emit: (event: RunEventInit) => void,
-  state: RunState,
-  cancelled: boolean,
-  killedFor: { reason: 'timeout'; task: string } | { reason: 'cancel' } | undefined,
-  exitReason: string,
-): void {
-  const stuck = killedFor?.reason === 'timeout' ? killedFor.task : undefined;
-  for (const [id, task] of Object.entries(state.tasks)) {
-    if (task.status !== 'running' && task.status !== 'pending') continue;
-    const startedAt = state.running.get(id);
-    const durationMs = startedAt === undefined ? 0 : Date.now() - startedAt;
-    let status: FinalTaskStatus;
-    let message: string;
-    if (id === stuck) {
-      status = 'timedOut';
-      message = 'timed out and did not stop (stuck in synchronous code?): the worker was killed';
-    } else if (cancelled) {
-      status = 'cancelled';
-      message = task.status === 'running' ? 'cancelled: the worker was stopped' : 'cancelled';
-    } else if (task.status === 'running') {
-      status = stuck ? 'cancelled' : 'failed';
-      message = stuck ? `stopped with the worker (killed because ${stuck} was stuck)` : `failed: ${exitReason}`;
-    } else {
-      status = 'skipped';
-      message = stuck ? `skipped: the worker was stopped because ${stuck} was stuck` : `skipped: ${exitReason}`;
-    }
-    emit({ type: 'task-finished', task: id, status, attempts: task.attempts, durationMs, error: { message } });
-  }
-  const status = cancelled ? 'cancelled' : 'failed';
-  const error = cancelled ? undefined : stuck ? `${stuck} was stuck after its timeout; the worker was killed` : exitReason;
-  const summary = state.summary();
-  emit({
-    type: 'run-finished',
-    status,
-    durationMs: state.started ? Date.now() - state.started.time : 0,
-    summary: { job: summary.job, runId: summary.runId, status, durationMs: summary.durationMs, tasks: summary.tasks, ...(error ? { error } : {}) },
-  });
 }

@@ -1,3 +1,5 @@
+import type { DroppedOutput } from './output';
+
 /**
  * The run event stream, declared once: the engine emits it, the child-process runner forwards it over
  * IPC, run records store it as JSON lines, and the CLI, the extension and the HTTP API render it.
@@ -90,12 +92,20 @@ export interface TaskLogEvent extends EventBase {
   type: 'task-log';
   task: string;
   message: string;
+  /** Set when the line is what the task printed to stdout or stderr (else it came from `ctx.log`). */
+  stream?: 'stdout' | 'stderr';
+  /** Set on the one line that says how much output past the budget was dropped. */
+  dropped?: DroppedOutput;
 }
 
 /** A line the job's handler logged (`beforeJob`, `afterJob`, ...). */
 export interface RunLogEvent extends EventBase {
   type: 'run-log';
   message: string;
+  /** Set when the line was printed to stdout or stderr outside any task (module code, the handler). */
+  stream?: 'stdout' | 'stderr';
+  /** Set on the one line that says how much output past the budget was dropped. */
+  dropped?: DroppedOutput;
 }
 
 export interface TaskRetryingEvent extends EventBase {

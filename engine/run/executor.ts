@@ -33,7 +33,7 @@ export class TaskExecution implements TaskContext {
     readonly params: Readonly<Record<string, unknown>>,
     readonly attempt: number,
     readonly input: TaskInput,
-    private readonly onLog: (task: string, message: string) => void,
+    private readonly onLog: (task: string, message: string, stream?: 'stdout' | 'stderr') => void,
   ) {}
 
   get signal(): AbortSignal {
@@ -59,6 +59,11 @@ export class TaskExecution implements TaskContext {
   /** Bound on first use (`const { log } = ctx` works); most tasks never log. */
   get log(): (message: string) => void {
     return (this.boundLog ??= (message: string) => this.onLog(this.task, String(message)));
+  }
+
+  /** A line the task printed to its stdout or stderr (the worker captures them); not part of `ctx`. */
+  print(stream: 'stdout' | 'stderr', line: string): void {
+    this.onLog(this.task, line, stream);
   }
 
   get request(): TaskRequest {

@@ -1,3 +1,4 @@
+import { inTaskScope } from './capture';
 import { type LoadScope, loadClass } from './loader';
 import type { TaskExecution, TaskExecutor } from './executor';
 
@@ -40,11 +41,16 @@ export class InProcessExecutor implements TaskExecutor {
     return this.load(execution.module, execution.className).then((TaskClass) => this.instantiate(TaskClass, execution));
   }
 
+  /** In a worker, all the task prints (its constructor included) is its own (capture.ts); elsewhere this just calls it. */
   private instantiate(TaskClass: new () => unknown, execution: TaskExecution): Promise<unknown> {
-    const instance = new TaskClass() as Partial<TaskLike>;
-    if (typeof instance.execute !== 'function') {
-      return Promise.reject(new TypeError(`${execution.className} has no execute(input, ctx) method`));
-    }
-    return Promise.resolve(instance.execute(execution.input, execution));
+    return inTaskScope(execution, () => {
+      try {
+        const instance = new TaskClass() as Partial<TaskLike>;
+        if (typeof instance.execute !== 'function') throw new TypeError(`${execution.className} has no execute(input, ctx) method`);
+        return Promise.resolve(instance.execute(execution.input, execution));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    });
   }
 }

@@ -6,13 +6,15 @@ import type { LayoutDefaults } from '../config/layout';
 import { readConfigFile } from '../config/read';
 import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type Problem } from '../config/types';
 import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
-import type { RunListener, RunStartedEvent, RunSummary } from './events';
+import type { RunEvent, RunListener, RunStartedEvent, RunSummary } from './events';
 import type { TaskExecutor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
 import { type LoadScope, loadClass } from './loader';
 import { eventSink, openRecorder } from './recorder';
 import { newRunId } from './records';
-import { errorInfo, runGraph } from './scheduler';
+import { OutputBudget, type OutputLimits, splitLong } from './output';
+import { currentOwner } from './owner';
+import { errorInfo, type GraphResume, runGraph, type TaskLog } from './scheduler';
 import { RunState } from './summary';
 
 export interface RunOptions {
@@ -31,6 +33,21 @@ export interface RunOptions {
   runId?: string;
   /** How tasks are executed; in this process by default. */
   executor?: TaskExecutor;
+  /** The run's output budget (`outputLimits` or the defaults when not given). */
+  output?: OutputBudget;
+  outputLimits?: OutputLimits;
+  /**
+   * Continues a run that a worker killed for a stuck task began (the child-process runner): no
+   * `run-started`, the ended tasks as they ended, the handler told through `ctx.resumed`.
+   */
+  resume?: RunResume;
+}
+
+export interface RunResume extends GraphResume {
+  /** When the run started (epoch ms), for its duration. */
+  startedAt: number;
+  /** Attempts so far of every task that started, ended or not, for the summary. */
+  summaries: RunSummary['tasks'];
 }
 
 /** The config has errors: it is never run. */
@@ -76,6 +93,7 @@ export function planEvent(job: JobModel, base: Pick<RunStartedEvent, 'runId' | '
   return {
     type: 'run-started',
     ...base,
+    owner: currentOwner(),
     job: job.name,
     tasks: job.tasks.map((t) => ({ id: t.id, className: t.className, dependencies: t.dependencies, stage: plan.stageOf[t.id] ?? 0 })),
     stages: plan.stages,
@@ -96,10 +114,30 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
   let seq = 0;
   const nextSeq = () => ++seq;
   const emit = eventSink(state, recorder, options.onEvent);
-  const started = performance.now();
+  const { resume } = options;
+  const started = resume ? performance.now() - (Date.now() - resume.startedAt) : performance.now();
   const concurrency = options.concurrency ?? job.maxConcurrency ?? null;
   const taskGraph = buildGraph(job);
-  emit(planEvent(job, { runId, seq: nextSeq(), time: Date.now(), configFile: model.layout.configFile, root: model.layout.root, concurrency }, taskGraph));
+  if (resume) seed(state, job, runId, resume);
+  else emit(planEvent(job, { runId, seq: nextSeq(), time: Date.now(), configFile: model.layout.configFile, root: model.layout.root, concurrency }, taskGraph));
+
+  // Every log line goes through the run's output budget: split when long, counted and not kept past it.
+  const budget = options.output ?? new OutputBudget(options.outputLimits);
+  const logLine = (task: string | undefined, message: string, stream?: 'stdout' | 'stderr') =>
+    splitLong(message, (line) => {
+      if (!budget.admit(task, line.length)) return;
+      const base = { runId, seq: nextSeq(), time: Date.now(), message: line };
+      const event: RunEvent = task === undefined ? { type: 'run-log', ...base } : { type: 'task-log', task, ...base };
+      if (stream) event.stream = stream;
+      emit(event);
+    });
+  const taskLog: TaskLog = (task, message, stream) => logLine(task, message, stream);
+  const sayDropped = (task: string | undefined) => {
+    const notice = budget.notice(task);
+    if (!notice) return;
+    const base = { runId, seq: nextSeq(), time: Date.now(), message: notice.message, dropped: notice.dropped };
+    emit(task === undefined ? { type: 'run-log', ...base } : { type: 'task-log', task, ...base });
+  };
 
   const signal = options.signal ?? new AbortController().signal;
   const scope = loadScope(model);
@@ -110,9 +148,12 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     job: job.name,
     runId,
     signal,
-    log: (message) => emit({ type: 'run-log', runId, seq: nextSeq(), time: Date.now(), message: String(message) }),
+    resumed: resume !== undefined,
+    log: (message) => logLine(undefined, String(message)),
     runTasks: async () => {
-      graph ??= prepare.then(() => runGraph({ runId, job, executor, concurrency: options.concurrency, signal, emit, nextSeq, graph: taskGraph }));
+      graph ??= prepare.then(() =>
+        runGraph({ runId, job, executor, concurrency: options.concurrency, signal, emit, nextSeq, graph: taskGraph, log: taskLog, beforeFinish: sayDropped, resume }),
+      );
       await graph;
       return state.summary();
     },
@@ -125,7 +166,7 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
       output = await runHandler(handler, ctx);
     } catch (e) {
       error = `${job.handler}: ${errorInfo(e).message}`;
-      emit({ type: 'run-log', runId, seq: nextSeq(), time: Date.now(), message: `handler failed: ${errorInfo(e).stack ?? errorInfo(e).message}` });
+      logLine(undefined, `handler failed: ${errorInfo(e).stack ?? errorInfo(e).message}`);
     }
     if (!graph) {
       // The handler failed early or never ran the tasks: they end skipped, the run failed.
@@ -136,6 +177,9 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     } else {
       await graph;
     }
+    // What was dropped after its task had ended (an abandoned attempt still printing), then the run's own.
+    for (const task of budget.pendingTasks()) sayDropped(task);
+    sayDropped(undefined);
     const statuses = Object.values(state.tasks).map((t) => t.status);
     const status = signal.aborted ? 'cancelled' : error || statuses.some((s) => s !== 'succeeded') ? 'failed' : 'succeeded';
     const durationMs = performance.now() - started;
@@ -147,6 +191,14 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
   } finally {
     recorder?.close();
   }
+}
+
+/** A resumed run's state starts where the previous worker's ended. */
+function seed(state: RunState, job: JobModel, runId: string, resume: RunResume): void {
+  state.job = job.name;
+  state.runId = runId;
+  for (const t of job.tasks) state.tasks[t.id] = resume.summaries[t.id] ?? { status: 'pending', attempts: 0, durationMs: 0 };
+  for (const [id, ended] of Object.entries(resume.ended)) if (ended.status === 'succeeded') state.results[id] = ended.result;
 }
 
 async function loadHandler(job: JobModel, scope: LoadScope): Promise<HandlerLike> {

@@ -2,6 +2,7 @@ import { buildGraph, type TaskGraph } from '../analysis/graph';
 import type { JobModel } from '../config/types';
 import type { ErrorInfo, FinalTaskStatus, RunEvent } from './events';
 import { TaskExecution, type TaskExecutor } from './executor';
+import { jsonProblem } from './json-safe';
 
 export interface GraphOptions {
   runId: string;
@@ -16,6 +17,24 @@ export interface GraphOptions {
   nextSeq: () => number;
   /** The job's graph, when the caller has built it already. */
   graph?: TaskGraph;
+  /** Where tasks' log lines go (the run's output budget); each becomes a `task-log` event without it. */
+  log?: TaskLog;
+  /** Called just before a task's final `task-finished` is emitted (the output budget says what it dropped). */
+  beforeFinish?: (task: string) => void;
+  /** Continues a run that an earlier worker began: what ended there, and the attempts of what runs again. */
+  resume?: GraphResume;
+}
+
+export type TaskLog = (task: string, message: string, stream?: 'stdout' | 'stderr') => void;
+
+/**
+ * Where a run that is continued in a new worker stands: the tasks that ended (with their results, for
+ * their dependents) and, for each task that runs again, its attempts so far and how many of them were
+ * lost with a worker rather than failed (those do not use up its retries).
+ */
+export interface GraphResume {
+  ended: Record<string, { status: FinalTaskStatus; result?: unknown }>;
+  attempts: Record<string, { done: number; lost: number }>;
 }
 
 export interface GraphOutcome {
@@ -59,19 +78,13 @@ function safeString(value: unknown): string {
   }
 }
 
-/** Throws when a result cannot be carried as JSON (to a record, another process, another machine). */
+/**
+ * Throws when JSON would not carry a result faithfully (to a record, another process, another machine),
+ * naming the first bad path: `the task's result is not JSON-serialisable: result.items[2] is NaN ...`.
+ */
 function checkSerialisable(value: unknown): void {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
-      throw new TypeError(`the task's result is a ${typeof value}, which is not JSON-serialisable`);
-    }
-    return;
-  }
-  try {
-    JSON.stringify(value);
-  } catch (error) {
-    throw new TypeError(`the task's result is not JSON-serialisable: ${(error as Error).message}`);
-  }
+  const problem = jsonProblem(value);
+  if (problem !== undefined) throw new TypeError(`the task's result is not JSON-serialisable: ${problem}`);
 }
 
 /**
@@ -98,6 +111,8 @@ class GraphRun {
   private readonly startedAt: Float64Array;
   /** The next attempt of a task waiting to retry, else 0. */
   private readonly retryAttempt: Int32Array;
+  /** Attempts lost with a worker (a resumed run): they do not count against a task's retries. */
+  private readonly lost: Int32Array;
   private readonly ready: number[] = [];
   private readyHead = 0;
   private running = 0;
@@ -122,6 +137,7 @@ class GraphRun {
     this.timers = new Array<NodeJS.Timeout | undefined>(n);
     this.startedAt = new Float64Array(n);
     this.retryAttempt = new Int32Array(n);
+    this.lost = new Int32Array(n);
     const limit = options.concurrency ?? job.maxConcurrency;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
       throw new RangeError(`Expected \`concurrency\` to be a positive integer, got ${String(limit)}`);
@@ -137,7 +153,8 @@ class GraphRun {
       this.halt('cancel');
     } else {
       signal?.addEventListener('abort', onAbort, { once: true });
-      for (let i = 0; i < this.tasks.length; i++) if (this.remaining[i] === 0) this.ready.push(i);
+      if (this.options.resume) this.resume(this.options.resume);
+      for (let i = 0; i < this.tasks.length; i++) if (this.remaining[i] === 0 && this.state[i] === PENDING) this.ready.push(i);
       this.pump();
     }
     this.checkDone();
@@ -151,11 +168,46 @@ class GraphRun {
       this.state[i] = RUNNING;
       this.running++;
       this.startedAt[i] = performance.now();
-      this.startAttempt(i, 1);
+      // A resumed task goes on from its next attempt.
+      const attempt = this.retryAttempt[i] || 1;
+      this.retryAttempt[i] = 0;
+      this.startAttempt(i, attempt);
     }
     if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
       this.ready.splice(0, this.readyHead);
       this.readyHead = 0;
+    }
+  }
+
+  /**
+   * Takes over where another worker left off: ended tasks keep their status and result (their dependents
+   * get them as inputs; a failure skips its dependents or stops the job as it would have), and tasks
+   * that were running start again with their next attempt number.
+   */
+  private resume(resume: GraphResume): void {
+    const failed: number[] = [];
+    this.tasks.forEach((task, i) => {
+      const ended = resume.ended[task.id];
+      const attempts = resume.attempts[task.id];
+      if (attempts) {
+        this.retryAttempt[i] = attempts.done + 1;
+        this.lost[i] = attempts.lost;
+      }
+      if (!ended) return;
+      this.state[i] = DONE;
+      this.statuses[i] = ended.status;
+      this.done++;
+      if (ended.status === 'succeeded') {
+        this.results[i] = ended.result;
+        for (const d of this.dependents[i]) this.remaining[d]--;
+      } else {
+        failed.push(i);
+      }
+    });
+    for (const i of failed) {
+      if (this.stopping) break;
+      if (this.options.job.onFailure === 'stop' && this.statuses[i] !== 'cancelled' && this.statuses[i] !== 'skipped') this.halt('stop');
+      else this.skipDependents(i);
     }
   }
 
@@ -168,7 +220,7 @@ class GraphRun {
     const { runId } = this.options;
     const input: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const d of this.deps[i]) input[this.tasks[d].id] = this.results[d];
-    const execution = new TaskExecution(runId, this.options.job.name, task.id, task.className, task.module ?? '', task.params, attempt, input, this.log);
+    const execution = new TaskExecution(runId, this.options.job.name, task.id, task.className, task.module ?? '', task.params, attempt, input, this.options.log ?? this.log);
     this.active[i] = execution;
     this.options.emit({ type: 'task-started', runId, seq: this.options.nextSeq(), time: Date.now(), task: task.id, attempt });
     if (task.timeout !== undefined) {
@@ -219,8 +271,9 @@ class GraphRun {
     const task = this.tasks[i];
     const info = kind === TIMEOUT ? { message: `timed out after ${task.timeout}s` } : errorInfo(error);
     const status = kind === TIMEOUT ? 'timedOut' : 'failed';
-    if (attempt > task.retries || this.stopping) return this.finish(i, status, attempt, info);
-    const delayMs = Math.min(task.retryDelay * 1000 * 2 ** (attempt - 1), MAX_TIMER_MS);
+    const tries = attempt - this.lost[i];
+    if (tries > task.retries || this.stopping) return this.finish(i, status, attempt, info);
+    const delayMs = Math.min(task.retryDelay * 1000 * 2 ** (tries - 1), MAX_TIMER_MS);
     this.options.emit({ type: 'task-retrying', runId: this.options.runId, seq: this.options.nextSeq(), time: Date.now(), task: task.id, attempt, delayMs, error: info });
     this.retryAttempt[i] = attempt + 1;
     this.timers[i] = setTimeout(() => {
@@ -230,8 +283,10 @@ class GraphRun {
     }, delayMs);
   }
 
-  private readonly log = (task: string, message: string): void => {
-    this.options.emit({ type: 'task-log', runId: this.options.runId, seq: this.options.nextSeq(), time: Date.now(), task, message });
+  private readonly log: TaskLog = (task, message, stream) => {
+    const event: RunEvent = { type: 'task-log', runId: this.options.runId, seq: this.options.nextSeq(), time: Date.now(), task, message };
+    if (stream) event.stream = stream;
+    this.options.emit(event);
   };
 
   private finish(i: number, status: FinalTaskStatus, attempts: number, error?: ErrorInfo, result?: unknown): void {
@@ -252,6 +307,7 @@ class GraphRun {
     this.statuses[i] = status;
     if (status === 'succeeded') this.results[i] = result;
     this.done++;
+    this.options.beforeFinish?.(this.tasks[i].id);
     const event: RunEvent = {
       type: 'task-finished',
       runId: this.options.runId,

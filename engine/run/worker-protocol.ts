@@ -1,15 +1,33 @@
 import type { LayoutDefaults } from '../config/layout';
 import type { RunEvent } from './events';
+import type { OutputLimits } from './output';
+import type { RunResume } from './run-job';
 
-/** Messages between the child-process runner (parent) and its worker (child), over Node's IPC channel. */
+/**
+ * Messages between the child-process runner (parent) and its worker (child), over Node's IPC channel
+ * with the `advanced` serialization. The worker sends each message as one JSON string made with
+ * `stringifyImmune`, so that nothing a task does to `Object.prototype` can garble the protocol.
+ */
 export type ToWorker =
   /** `configText`: the config as the parent analysed it; the worker runs that version, not the file's current one. */
-  | { type: 'start'; configFile: string; configText?: string; defaults?: LayoutDefaults; job: string; runId: string; concurrency?: number }
+  | {
+      type: 'start';
+      configFile: string;
+      configText?: string;
+      defaults?: LayoutDefaults;
+      job: string;
+      runId: string;
+      concurrency?: number;
+      output?: OutputLimits;
+      /** Set when this worker takes over from one that was killed because a task was stuck. */
+      resume?: RunResume;
+    }
   | { type: 'cancel' };
 
 export type FromWorker =
   | { type: 'event'; event: RunEvent }
-  | { type: 'done' }
+  /** A line printed outside any task (module code, the handler), within the worker's output budget. */
+  | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
   /** The run could not start (the config changed under us and has errors, the job vanished). */
   | { type: 'fatal'; message: string };
 

@@ -1,32 +1,40 @@
 import { analyzeConfig } from '../analysis/analyze';
 import { nodeFiles } from '../node-files';
-import { errorInfo } from './scheduler';
+import { captureOutput } from './capture';
+import { stringifyImmune } from './json-safe';
+import { dieWithParent } from './orphan-watchdog';
+import { OutputBudget } from './output';
 import { runJob } from './run-job';
+import { errorInfo } from './scheduler';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 /**
- * The child side of the child-process runner: runs one job in this process and sends every event to
- * the parent, which records it. Stray errors of task code are logged, not fatal.
+ * The child side of the child-process runner: runs one job in this process and sends every event to the
+ * parent, which records it. What tasks print is captured as their log lines and travels with the events,
+ * within the run's output budget; stray errors of task code are logged, not fatal. The worker dies with
+ * its parent, even when a task blocks its event loop.
  */
-/** Resolves when what tasks printed has been handed to the pipes (the parent records it). */
-function drained(): Promise<void> {
-  const flush = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
-  return Promise.all([flush(process.stdout), flush(process.stderr)]).then(() => undefined);
-}
-
 export function runWorker(): Promise<number> {
-  const send = (message: FromWorker) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
+  // Taken before any task code runs, which may replace `process.send`.
+  const post = process.send!.bind(process);
+  /** Resolves when the last message sent so far is on its way (messages go in order). */
+  let sent = Promise.resolve();
+  const send = (message: FromWorker) => (sent = new Promise<void>((resolve) => post(stringifyImmune(message), undefined, {}, () => resolve())));
+  dieWithParent();
   const controller = new AbortController();
-  let runId = '';
-  let seq = 0;
+  let budget = new OutputBudget();
+  const runLine = (stream: 'stdout' | 'stderr', line: string) => {
+    if (budget.admit(undefined, line.length)) void send({ type: 'output', stream, line });
+  };
+  captureOutput(runLine);
   const stray = (label: string) => (error: unknown) => {
     const info = errorInfo(error);
-    void send({ type: 'event', event: { type: 'run-log', runId, seq: ++seq, time: Date.now(), message: `${label}: ${info.stack ?? info.message}` } });
+    runLine('stderr', `${label}: ${info.stack ?? info.message}`);
   };
   process.on('uncaughtException', stray('uncaught error in task code'));
   process.on('unhandledRejection', stray('unhandled rejection in task code'));
   process.on('disconnect', () => process.exit(0));
-  // Ctrl-C in a terminal reaches the whole process group: the parent turns it into a graceful cancel.
+  // Ctrl-C in a terminal is the parent's to handle: it turns it into a graceful cancel.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
   return new Promise<number>((resolve) => {
@@ -35,7 +43,7 @@ export function runWorker(): Promise<number> {
         controller.abort();
         return;
       }
-      runId = message.runId;
+      budget = new OutputBudget(message.output);
       runJob({
         configFile: message.configFile,
         analysis: message.configText === undefined ? undefined : analyzeConfig(message.configText, { file: message.configFile, files: nodeFiles(), defaults: message.defaults }),
@@ -45,22 +53,19 @@ export function runWorker(): Promise<number> {
         concurrency: message.concurrency,
         signal: controller.signal,
         record: false,
-        onEvent: (event) => {
-          seq = event.seq;
-          void send({ type: 'event', event });
-        },
+        output: budget,
+        resume: message.resume,
+        onEvent: (event) => void send({ type: 'event', event }),
       }).then(
-        // Exit at once: a task abandoned after its timeout may still hold timers.
+        // Exit once every event is on its way: a task abandoned after its timeout may still hold timers.
         async () => {
-          await send({ type: 'done' });
+          await sent;
           resolve(0);
-          await drained();
           process.exit(0);
         },
         async (error: unknown) => {
           await send({ type: 'fatal', message: errorInfo(error).message });
           resolve(1);
-          await drained();
           process.exit(1);
         },
       );

@@ -10,6 +10,11 @@ export interface JobContext {
   log(message: string): void;
   /** Runs the job's task graph once and resolves with the summary so far (results by task id). */
   runTasks(): Promise<RunSummary>;
+  /**
+   * True when the run goes on in a new worker process, the previous one having been killed because a
+   * task was stuck: `beforeJob` already ran there and is not called again; `run` is.
+   */
+  readonly resumed: boolean;
 }
 
 /**
@@ -45,7 +50,7 @@ export interface HandlerLike {
 
 /** The generic behaviour, for `GenericJobHandler` and for handler classes that define nothing. */
 export async function runGeneric(handler: HandlerLike, ctx: JobContext): Promise<unknown> {
-  if (typeof handler.beforeJob === 'function') await handler.beforeJob(ctx);
+  if (typeof handler.beforeJob === 'function' && !ctx.resumed) await handler.beforeJob(ctx);
   const summary = await ctx.runTasks();
   const output = typeof handler.aggregate === 'function' ? await handler.aggregate(summary.results, ctx) : undefined;
   if (typeof handler.afterJob === 'function') await handler.afterJob(ctx, summary);

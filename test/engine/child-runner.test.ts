@@ -37,7 +37,7 @@ describe('child-process runner', () => {
     assert.deepEqual(readRun(p.root, summary.runId)?.map((e) => e.type), events.map((e) => e.type));
   });
 
-  test('a task stuck in a synchronous loop past its timeout is stopped: the worker is killed and the tasks reported', async () => {
+  test('a task stuck in a synchronous loop past its timeout is stopped: the worker is killed, the task timed out, the graph goes on', async () => {
     const p = project([{ name: 'Other' }, { name: 'Stuck', timeout: 0.2, dependencies: ['Other'] }, { name: 'After', dependencies: ['Stuck'] }], {
       ...taskModule('Stuck', 'for (;;) {}'),
       ...taskModule('Other', 'await sleep(100); return 1;'),
@@ -51,7 +51,7 @@ describe('child-process runner', () => {
     assert.match(summary.tasks.Stuck.error ?? '', /did not stop/);
     assert.equal(summary.tasks.Other.status, 'succeeded');
     assert.equal(summary.tasks.After.status, 'skipped');
-    assert.match(summary.tasks.After.error ?? '', /Stuck was stuck/);
+    assert.match(summary.tasks.After.error ?? '', /dependency "Stuck" did not succeed/);
   });
 
   test('a crash of the worker loses nothing already reported: the record holds every event and the ending', async () => {
@@ -97,10 +97,22 @@ describe('child-process runner', () => {
     assert.equal(events.at(-1)?.type, 'run-finished');
   });
 
-  test('console output of tasks becomes run-log lines', async () => {
-    const p = project([{ name: 'Chatty' }], taskModule('Chatty', "console.log('printed by a task'); return 1;"));
+  test("what a task prints becomes its own log lines; what module code prints, the run's", async () => {
+    const p = project([{ name: 'Chatty' }, { name: 'Quiet' }], {
+      ...taskModule('Chatty', "console.log('printed by a task'); await sleep(10); console.error('and to stderr'); process.stdout.write('no newline'); return 1;"),
+      'src/job/task/quiet.js': "console.log('printed when loaded');\nexports.Quiet = class Quiet { async execute() { return 2; } };\n",
+    });
     const { events } = await run(p);
-    assert.ok(events.some((e) => e.type === 'run-log' && e.message === 'printed by a task'));
+    const lines = events.flatMap((e) => (e.type === 'task-log' || e.type === 'run-log' ? [[e.type === 'task-log' ? e.task : '(run)', e.stream, e.message]] : []));
+    assert.deepEqual(
+      lines.filter(([, stream]) => stream),
+      [
+        ['(run)', 'stdout', 'printed when loaded'],
+        ['Chatty', 'stdout', 'printed by a task'],
+        ['Chatty', 'stderr', 'and to stderr'],
+        ['Chatty', 'stdout', 'no newline'],
+      ],
+    );
   });
 });
 
@@ -127,9 +139,9 @@ describe('child-process runner, hard cases', () => {
   test('everything a task prints reaches the record, even right before the worker exits', async () => {
     const p = project([{ name: 'Loud' }], taskModule('Loud', "for (let i = 0; i < 2000; i++) console.log('line ' + i); return 1;"));
     const { summary, events } = await run(p);
-    const lines = events.filter((e) => e.type === 'run-log' && e.message.startsWith('line '));
+    const lines = events.filter((e) => e.type === 'task-log' && e.message.startsWith('line '));
     assert.equal(lines.length, 2000);
-    assert.equal(readRun(p.root, summary.runId)?.filter((e) => e.type === 'run-log' && e.message.startsWith('line ')).length, 2000);
+    assert.equal(readRun(p.root, summary.runId)?.filter((e) => e.type === 'task-log' && e.message.startsWith('line ')).length, 2000);
   });
 
   test('a worker stuck in a loop does not outlive a parent that exits', async () => {

@@ -1,0 +1,65 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TaskExecution } from './executor';
+import { LineSplitter } from './output';
+
+type Stream = 'stdout' | 'stderr';
+
+/** The task attempt whose code runs now, while output is captured (in a worker). */
+const scope = new AsyncLocalStorage<TaskExecution>();
+let capturing = false;
+/** Each attempt's unfinished lines, per stream. */
+const splitters = new Map<TaskExecution, Record<Stream, LineSplitter>>();
+
+/**
+ * Runs one attempt of a task so that what it prints is its own: with capture on, its writes to stdout
+ * and stderr (console.log, process.stdout.write, in any callback it starts) become its log lines, and a
+ * line left unfinished is flushed when the attempt ends. Without capture, just calls `run`.
+ */
+export function inTaskScope(execution: TaskExecution, run: () => Promise<unknown>): Promise<unknown> {
+  if (!capturing) return run();
+  return scope.run(execution, run).finally(() => {
+    const pending = splitters.get(execution);
+    if (!pending) return;
+    splitters.delete(execution);
+    pending.stdout.end();
+    pending.stderr.end();
+  });
+}
+
+function splittersOf(execution: TaskExecution): Record<Stream, LineSplitter> {
+  let pending = splitters.get(execution);
+  if (!pending) {
+    pending = { stdout: new LineSplitter((line) => execution.print('stdout', line)), stderr: new LineSplitter((line) => execution.print('stderr', line)) };
+    splitters.set(execution, pending);
+  }
+  return pending;
+}
+
+function text(chunk: unknown, encoding: unknown): string {
+  const charset = typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8';
+  if (typeof chunk === 'string') return charset === 'utf8' || charset === ('utf-8' as BufferEncoding) ? chunk : Buffer.from(chunk, charset).toString('utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+  return String(chunk);
+}
+
+/**
+ * Takes over this process' stdout and stderr (the worker's): what a task writes becomes that task's log
+ * lines, anything else (module code, the handler) goes to `onRunLine`. Nothing reaches the real streams,
+ * so task output travels with the events, in order, and within the run's output budget. Lines are split
+ * at `MAX_LINE`, so one long line never grows a buffer past it.
+ */
+export function captureOutput(onRunLine: (stream: Stream, line: string) => void): void {
+  capturing = true;
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = process[name];
+    const run = new LineSplitter((line) => onRunLine(name, line));
+    const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
+      const execution = scope.getStore();
+      (execution ? splittersOf(execution)[name] : run).push(text(chunk, encoding));
+      const done = typeof encoding === 'function' ? encoding : callback;
+      if (typeof done === 'function') process.nextTick(done as () => void);
+      return true;
+    };
+    stream.write = write as typeof stream.write;
+  }
+}
