@@ -11,5 +11,8 @@ export const processIo: Io = {
   out: (text) => void process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => void process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
   write: (text) => void process.stdout.write(text),
-  isTTY: Boolean(process.stdout.isTTY),
+  // A getter: the worker must never open the real stdout (capture.ts replaces it before any task runs).
+  get isTTY() {
+    return Boolean(process.stdout.isTTY);
+  },
 };

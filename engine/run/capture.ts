@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
 import type { TaskExecution } from './executor';
 import { LineSplitter } from './output';
 
@@ -44,22 +46,30 @@ function text(chunk: unknown, encoding: unknown): string {
 
 /**
  * Takes over this process' stdout and stderr (the worker's): what a task writes becomes that task's log
- * lines, anything else (module code, the handler) goes to `onRunLine`. Nothing reaches the real streams,
- * so task output travels with the events, in order, and within the run's output budget. Lines are split
- * at `MAX_LINE`, so one long line never grows a buffer past it.
+ * lines, anything else (module code, the handler) goes to `onRunLine`. `process.stdout`, `process.stderr`
+ * and `console` are replaced by capturing streams before any task code runs, so the real file
+ * descriptors are never opened by Node and stay blocking: native code and processes the tasks start
+ * write to them as usual, and the parent reads those through the pipes. Captured output travels with
+ * the events, in order, within the run's output budget; lines are split at `MAX_LINE`, so one long line
+ * never grows a buffer past it.
  */
 export function captureOutput(onRunLine: (stream: Stream, line: string) => void): void {
   capturing = true;
+  const streams = {} as Record<Stream, Writable>;
   for (const name of ['stdout', 'stderr'] as const) {
-    const stream = process[name];
     const run = new LineSplitter((line) => onRunLine(name, line));
-    const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
+    const stream = new Writable({ decodeStrings: false, write: (_chunk, _encoding, callback) => callback() });
+    // Writes bypass the Writable machinery: synchronous, so the task they come from is still known.
+    stream.write = ((chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
       const execution = scope.getStore();
       (execution ? splittersOf(execution)[name] : run).push(text(chunk, encoding));
       const done = typeof encoding === 'function' ? encoding : callback;
       if (typeof done === 'function') process.nextTick(done as () => void);
       return true;
-    };
-    stream.write = write as typeof stream.write;
+    }) as typeof stream.write;
+    Object.assign(stream, { isTTY: false, fd: name === 'stdout' ? 1 : 2 });
+    Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
+    streams[name] = stream;
   }
+  globalThis.console = new Console({ stdout: streams.stdout, stderr: streams.stderr });
 }

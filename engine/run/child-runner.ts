@@ -212,7 +212,9 @@ class ChildRun {
       stream.on('end', () => lines.end());
     }
     child.on('message', (raw: unknown) => {
-      const message = parseMessage(raw);
+      if (typeof raw === 'string') for (const line of raw.split('\n')) if (line) onMessage(parseMessage(line));
+    });
+    const onMessage = (message: FromWorker | undefined) => {
       if (message?.type === 'event') {
         if (message.event.type === 'run-finished') {
           finished = message.event;
@@ -226,7 +228,7 @@ class ChildRun {
       } else if (message?.type === 'fatal') {
         fatal = message.message;
       }
-    });
+    };
     const ended = new Promise<WorkerEnd>((resolve) => {
       let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
       let over = false;
@@ -393,9 +395,8 @@ class ChildRun {
   }
 }
 
-/** A worker's message: one JSON string (see worker-protocol.ts); anything else is ignored. */
-function parseMessage(raw: unknown): FromWorker | undefined {
-  if (typeof raw !== 'string') return undefined;
+/** One of a worker's JSON lines (see worker-protocol.ts); anything else is ignored. */
+function parseMessage(raw: string): FromWorker | undefined {
   try {
     const message = JSON.parse(raw) as FromWorker;
     return message !== null && typeof message === 'object' && typeof message.type === 'string' ? message : undefined;

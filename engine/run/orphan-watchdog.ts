@@ -18,7 +18,8 @@ for (;;) {
 
 /** Makes this process die within `intervalMs` of its parent, whatever its main thread is doing. */
 export function dieWithParent(intervalMs = 250): void {
-  const thread = new Worker(WATCHDOG, { eval: true, workerData: { ppid: process.ppid, pid: process.pid, intervalMs } });
+  // `stdout`/`stderr`: true, or Node would open this process' own stdout to forward the thread's (and make it non-blocking).
+  const thread = new Worker(WATCHDOG, { eval: true, stdout: true, stderr: true, workerData: { ppid: process.ppid, pid: process.pid, intervalMs } });
   thread.unref();
   // Without the watchdog the worker still ends on an IPC disconnect whenever its event loop is free.
   thread.on('error', () => undefined);

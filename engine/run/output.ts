@@ -14,7 +14,7 @@ export interface OutputLimits {
   run: number;
 }
 
-export const DEFAULT_OUTPUT_LIMITS: Readonly<OutputLimits> = { task: 4 * 1024 * 1024, run: 32 * 1024 * 1024 };
+export const DEFAULT_OUTPUT_LIMITS: Readonly<OutputLimits> = { task: 8 * 1024 * 1024, run: 32 * 1024 * 1024 };
 
 /** What a budget dropped, carried by the log event that says so. */
 export interface DroppedOutput {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvent, RunListener } from './events';
+import { stringifyImmune } from './json-safe';
 import { DEFAULT_KEEP_RUNS, recordFile, runsDir } from './records';
 import type { RunState } from './summary';
 
@@ -93,11 +94,11 @@ export class RunRecorder {
 
 /** One JSON line; a large result is replaced by `{ "$truncated": true, "bytes", "preview" }`. */
 function serialise(event: RunEvent): string {
-  const line = JSON.stringify(event);
+  const line = stringifyImmune(event);
   if (event.type !== 'task-finished' || line.length <= MAX_RECORDED_RESULT || event.result === undefined) return line + '\n';
-  const full = JSON.stringify(event.result);
+  const full = stringifyImmune(event.result);
   const note = { $truncated: true, bytes: Buffer.byteLength(full), preview: full.slice(0, 1000) };
-  return JSON.stringify({ ...event, result: note }) + '\n';
+  return stringifyImmune({ ...event, result: note }) + '\n';
 }
 
 /** A record without its `run-finished` that was written to lately belongs to a run still going. */

@@ -5,8 +5,9 @@ import type { RunResume } from './run-job';
 
 /**
  * Messages between the child-process runner (parent) and its worker (child), over Node's IPC channel
- * with the `advanced` serialization. The worker sends each message as one JSON string made with
- * `stringifyImmune`, so that nothing a task does to `Object.prototype` can garble the protocol.
+ * with the `advanced` serialization. The worker sends its messages as JSON lines (several to an IPC
+ * message, see worker.ts) made with `stringifyImmune`, so that nothing a task does to
+ * `Object.prototype` can garble the protocol.
  */
 export type ToWorker =
   /** `configText`: the config as the parent analysed it; the worker runs that version, not the file's current one. */

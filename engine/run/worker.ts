@@ -14,17 +14,66 @@ import type { FromWorker, ToWorker } from './worker-protocol';
  * within the run's output budget; stray errors of task code are logged, not fatal. The worker dies with
  * its parent, even when a task blocks its event loop.
  */
+/** Log lines pile up to this size in a burst before they are sent anyway. */
+const BATCH = 64 * 1024;
+/** How many messages a turn of the event loop sends one by one before a burst is batched. */
+const PROMPT = 64;
+
+/**
+ * Sends messages to the parent as JSON lines. Each goes at once, so that the parent hears a task's
+ * `task-started` and its last lines even if the task then blocks this process; but in a burst (more
+ * than `PROMPT` log lines in one turn), log lines are joined into one message per 64 KB or per turn:
+ * a task printing 500,000 lines costs a few hundred messages, not 500,000. Order is always kept.
+ */
+function messenger(post: (message: string, handle: undefined, options: object, callback: () => void) => boolean) {
+  let pending = '';
+  let prompt = PROMPT;
+  let scheduled = false;
+  let sent = Promise.resolve();
+  const write = (text: string) => (sent = new Promise<void>((resolve) => post(text, undefined, {}, () => resolve())));
+  const flush = (): Promise<void> => {
+    if (pending !== '') {
+      const batch = pending;
+      pending = '';
+      write(batch);
+    }
+    return sent;
+  };
+  const nextTurn = () => {
+    scheduled = false;
+    prompt = PROMPT;
+    void flush();
+  };
+  const send = (message: FromWorker): void => {
+    const line = stringifyImmune(message) + '\n';
+    const log = message.type === 'output' || (message.type === 'event' && (message.event.type === 'task-log' || message.event.type === 'run-log'));
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(nextTurn);
+    }
+    if (!log || (prompt > 0 && pending === '')) {
+      prompt--;
+      pending += line;
+      void flush();
+      return;
+    }
+    pending += line;
+    if (pending.length >= BATCH) void flush();
+  };
+  /** Sends what waits; resolves when the last message is on its way. */
+  send.flush = flush;
+  return send;
+}
+
 export function runWorker(): Promise<number> {
   // Taken before any task code runs, which may replace `process.send`.
   const post = process.send!.bind(process);
-  /** Resolves when the last message sent so far is on its way (messages go in order). */
-  let sent = Promise.resolve();
-  const send = (message: FromWorker) => (sent = new Promise<void>((resolve) => post(stringifyImmune(message), undefined, {}, () => resolve())));
+  const send = messenger(post);
   dieWithParent();
   const controller = new AbortController();
   let budget = new OutputBudget();
   const runLine = (stream: 'stdout' | 'stderr', line: string) => {
-    if (budget.admit(undefined, line.length)) void send({ type: 'output', stream, line });
+    if (budget.admit(undefined, line.length)) send({ type: 'output', stream, line });
   };
   captureOutput(runLine);
   const stray = (label: string) => (error: unknown) => {
@@ -55,16 +104,17 @@ export function runWorker(): Promise<number> {
         record: false,
         output: budget,
         resume: message.resume,
-        onEvent: (event) => void send({ type: 'event', event }),
+        onEvent: (event) => send({ type: 'event', event }),
       }).then(
         // Exit once every event is on its way: a task abandoned after its timeout may still hold timers.
         async () => {
-          await sent;
+          await send.flush();
           resolve(0);
           process.exit(0);
         },
         async (error: unknown) => {
-          await send({ type: 'fatal', message: errorInfo(error).message });
+          send({ type: 'fatal', message: errorInfo(error).message });
+          await send.flush();
           resolve(1);
           process.exit(1);
         },
