@@ -93,13 +93,13 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
     await ctx.runJob(target.file, target.job);
   },
 
-  'fastasyncio.showRunLog': (ctx) => (arg?: unknown) => {
-    if (isNode(arg) && arg.kind === 'run' && !arg.run.controller) {
-      // A past run: replay its record into the channel.
-      ctx.log.channel.info(`── recorded run ${arg.run.runId} ──`);
-      for (const event of ctx.runs.events(arg.run)) ctx.log.write(event);
-    }
+  'fastasyncio.showRunLog': (ctx) => async (arg?: unknown) => {
     ctx.log.channel.show(true);
+    if (isNode(arg) && arg.kind === 'run' && !arg.run.controller) {
+      // A past run: replay its record into the channel, streamed.
+      ctx.log.channel.info(`── recorded run ${arg.run.runId} ──`);
+      await ctx.runs.replay(arg.run, (event) => ctx.log.write(event));
+    }
   },
 
   'fastasyncio.validateWorkspace': (ctx) => async () => {

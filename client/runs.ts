@@ -2,12 +2,16 @@ import * as vscode from 'vscode';
 import type { ReadConfig } from '../engine/config/read';
 import type { RunEvent, RunSummary } from '../engine/run/events';
 import { runJobInChild } from '../engine/run/child-runner';
-import * as fs from 'node:fs';
-import { listRunIds, readRun, readRunState, recordFile } from '../engine/run/records';
+import { inspectRun, recordedState, replayRun } from '../engine/run/recorded-runs';
+import { runIds } from '../engine/run/records';
 import { RunState } from '../engine/run/summary';
 import { defaultConcurrency, keepRuns, layoutDefaults } from './settings';
 
-/** A run the extension knows about: live (with a controller) or read back from its record. */
+/**
+ * A run the extension knows about: live (with a controller) or read back from its record. A recorded run
+ * that has not finished is going on elsewhere (another window, the CLI); one whose process is gone is
+ * read as `interrupted` (the engine completes its record).
+ */
 export interface RunInfo {
   runId: string;
   job: string;
@@ -16,22 +20,11 @@ export interface RunInfo {
   state: RunState;
   controller?: AbortController;
   done?: Promise<RunSummary>;
-  /** For a recorded run: when its record was last written (epoch ms). */
-  modified?: number;
 }
 
-/** A recorded run that never finished: still going in another window or process, or interrupted. */
-export function unfinishedLabel(run: RunInfo): string | undefined {
-  if (run.controller || run.state.finished) return undefined;
-  return run.modified !== undefined && Date.now() - run.modified < 60_000 ? 'running elsewhere' : 'interrupted';
-}
-
-function modifiedAt(root: string, runId: string): number | undefined {
-  try {
-    return fs.statSync(recordFile(root, runId)).mtimeMs;
-  } catch {
-    return undefined;
-  }
+/** A recorded run that has not finished: going on in another window or process. */
+export function runningElsewhere(run: RunInfo): boolean {
+  return !run.controller && !run.done && !run.state.finished;
 }
 
 export interface RunChange {
@@ -95,35 +88,53 @@ export class RunController implements vscode.Disposable {
     return this.live.get(runId);
   }
 
-  /** The job's runs, newest first: live ones, then recorded ones (read once, then cached). */
-  runsOf(root: string, configFile: string, job: string, limit = 10): RunInfo[] {
+  /**
+   * The job's runs, newest first: live ones, then recorded ones. Records are read without blocking (their
+   * first and last lines, then the whole of those shown, streamed); ended ones are read once.
+   */
+  async runsOf(root: string, configFile: string, job: string, limit = 10): Promise<RunInfo[]> {
     const runs = [...this.live.values()].filter((r) => r.root === root && r.job === job && r.configFile === configFile).reverse();
     const seen = new Set(runs.map((r) => r.runId));
-    for (const runId of listRunIds(root)) {
+    const ids = await runIds(root);
+    this.forget(root, ids);
+    for (const runId of ids) {
       if (runs.length >= limit) break;
       if (seen.has(runId)) continue;
-      const recorded = this.recorded(root, runId);
-      if (recorded && recorded.job === job && recorded.configFile === configFile) runs.push(recorded);
+      const recorded = await this.recorded(root, runId, job, configFile);
+      if (recorded) runs.push(recorded);
     }
     return runs;
   }
 
-  private recorded(root: string, runId: string): RunInfo | undefined {
+  /** A recorded run of `job` in `configFile`, or undefined when the record is another job's. */
+  private async recorded(root: string, runId: string, job: string, configFile: string): Promise<RunInfo | undefined> {
     const key = `${root}\0${runId}`;
     let run = this.records.get(key);
     if (!run) {
-      const state = readRunState(root, runId);
-      if (!state) return undefined;
-      run = { runId, job: state.job, configFile: state.started?.configFile ?? '', root, state, modified: modifiedAt(root, runId) };
-      // A record without its ending may still be written by another window: read it again next time.
-      if (state.finished) this.records.set(key, run);
+      const record = await inspectRun(root, runId);
+      if (!record) return undefined;
+      const recordConfig = record.started?.configFile ?? '';
+      if (record.job !== job || recordConfig !== configFile) {
+        if (record.ended) this.records.set(key, { runId, job: record.job, configFile: recordConfig, root, state: new RunState() });
+        return undefined;
+      }
+      run = { runId, job, configFile, root, state: await recordedState(record) };
+      // A record without its ending is still being written elsewhere: read it again next time.
+      if (record.ended) this.records.set(key, run);
     }
-    return run;
+    return run.job === job && run.configFile === configFile ? run : undefined;
   }
 
-  /** The recorded events of a run, for "Show Run Log" of a past run. */
-  events(run: RunInfo): RunEvent[] {
-    return readRun(run.root, run.runId) ?? [];
+  /** Drops what is cached of records that are gone (pruned). */
+  private forget(root: string, ids: readonly string[]): void {
+    const present = new Set(ids);
+    for (const [key, run] of this.records) if (run.root === root && !present.has(run.runId)) this.records.delete(key);
+  }
+
+  /** Replays a past run's recorded events (for "Show Run Log"), streamed from its record. */
+  async replay(run: RunInfo, onEvent: (event: RunEvent) => void): Promise<void> {
+    const record = await inspectRun(run.root, run.runId);
+    if (record) await replayRun(record, 0, (_seq, json) => onEvent(JSON.parse(json) as RunEvent));
   }
 
   dispose(): void {

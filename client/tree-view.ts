@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { formatDuration } from '../engine/run/describe';
 import type { PlannedStage, RunStatus, TaskStatus } from '../engine/run/events';
 import type { JobEntry, JobIndex } from './jobs';
-import { type RunController, type RunInfo, unfinishedLabel } from './runs';
+import { type RunController, type RunInfo, runningElsewhere } from './runs';
 
 export type Node =
   | { kind: 'job'; id: string; entry: JobEntry }
@@ -11,7 +11,7 @@ export type Node =
   | { kind: 'stage'; id: string; entry: JobEntry; run: RunInfo; stage: PlannedStage }
   | { kind: 'task'; id: string; entry: JobEntry; run: RunInfo; task: string };
 
-const ICONS: Record<TaskStatus, [string, string?]> = {
+const ICONS: Record<TaskStatus | RunStatus, [string, string?]> = {
   pending: ['circle-outline'],
   running: ['sync~spin', 'charts.blue'],
   succeeded: ['pass', 'testing.iconPassed'],
@@ -19,6 +19,7 @@ const ICONS: Record<TaskStatus, [string, string?]> = {
   timedOut: ['watch', 'testing.iconFailed'],
   skipped: ['debug-step-over', 'disabledForeground'],
   cancelled: ['circle-slash', 'testing.iconSkipped'],
+  interrupted: ['debug-disconnect', 'testing.iconFailed'],
 };
 
 function icon(status: TaskStatus | RunStatus): vscode.ThemeIcon {
@@ -89,7 +90,7 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const { entry } = node;
     switch (node.kind) {
       case 'job':
-        return this.runs.runsOf(entry.config.analysis.model!.layout.root, entry.config.file, entry.job.name).map((run, i) => this.keep({ kind: 'run', id: `run:${run.runId}`, entry, run, latest: i === 0 }));
+        return (await this.runs.runsOf(entry.config.analysis.model!.layout.root, entry.config.file, entry.job.name)).map((run, i) => this.keep({ kind: 'run', id: `run:${run.runId}`, entry, run, latest: i === 0 }));
       case 'run':
         return (node.run.state.started?.stages ?? []).map((stage) => this.keep({ kind: 'stage', id: `stage:${node.run.runId}:${stage.index}`, entry, run: node.run, stage }));
       case 'stage':
@@ -146,12 +147,12 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const item = new vscode.TreeItem(`Run ${started ? started.toLocaleTimeString() : ''}`.trim(), state);
     item.id = `run:${run.runId}`;
     const total = run.state.started?.tasks.length ?? 0;
-    const unfinished = unfinishedLabel(run);
+    // A run interrupted (its process gone without finishing it) has ended: its status says so and its error why.
     item.description = run.state.finished
       ? `${run.state.status} · ${formatDuration(run.state.durationMs)}`
-      : `${unfinished ?? 'running'} · ${run.state.ended}/${total}`;
-    item.tooltip = `${run.runId}${run.state.error ? `\n${run.state.error}` : ''}${unfinished === 'interrupted' ? '\nThe run ended without finishing (its process was stopped).' : ''}`;
-    item.iconPath = unfinished === 'interrupted' ? new vscode.ThemeIcon('debug-disconnect') : icon(run.state.status);
+      : `${runningElsewhere(run) ? 'running elsewhere' : 'running'} · ${run.state.ended}/${total}`;
+    item.tooltip = `${run.runId}${run.state.error ? `\n${run.state.error}` : ''}`;
+    item.iconPath = icon(run.state.status);
     item.contextValue = run.controller ? 'run.live' : 'run.done';
     return item;
   }
@@ -166,9 +167,8 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   private taskItem(entry: JobEntry, run: RunInfo, task: string): vscode.TreeItem {
-    const known = run.state.tasks[task] ?? { status: 'pending', attempts: 0, durationMs: 0 };
-    // In a run that will never finish, a task left running is shown as stopped, not spinning for ever.
-    const summary = unfinishedLabel(run) === 'interrupted' && known.status === 'running' ? { ...known, status: 'cancelled' as const } : known;
+    // An interrupted run's record is completed when it is read: no task of it is left spinning.
+    const summary = run.state.tasks[task] ?? { status: 'pending', attempts: 0, durationMs: 0 };
     const item = new vscode.TreeItem(task, vscode.TreeItemCollapsibleState.None);
     item.id = `task:${run.runId}:${task}`;
     const parts: string[] = [summary.status];

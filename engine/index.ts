@@ -13,4 +13,5 @@ export { runJobInChild, type ChildRunOptions } from './run/child-runner';
 export { TaskExecution, type TaskExecutor, type TaskRequest } from './run/executor';
 export { RunState } from './run/summary';
 export { listRuns, readRun, isRunId } from './run/records';
+export { inspectRun, listRecordedRuns, recordedState, recordedSummary, replayRun, type RecordedRun, type RunListItem } from './run/recorded-runs';
 export { BaseTask, GenericJobHandler, sleep, type TaskContext, type JobContext } from './runtime/index';

@@ -3,6 +3,7 @@ import { UsageError } from './load';
 import { GRAPH_USAGE, graphCommand } from './graph';
 import { LIST_USAGE, listCommand } from './list';
 import { RUN_USAGE, runCommand } from './run';
+import { RUNS_USAGE, runsCommand } from './runs';
 import { VALIDATE_USAGE, validateCommand } from './validate';
 import { SERVE_USAGE } from '../http/usage';
 import { runWorker } from '../run/worker';
@@ -13,6 +14,7 @@ type Command = (args: string[], io: Io) => number | Promise<number>;
 const COMMANDS: Record<string, { usage: string; run: Command }> = {
   validate: { usage: VALIDATE_USAGE, run: validateCommand },
   run: { usage: RUN_USAGE, run: runCommand },
+  runs: { usage: RUNS_USAGE, run: runsCommand },
   list: { usage: LIST_USAGE, run: listCommand },
   graph: { usage: GRAPH_USAGE, run: graphCommand },
   // Loaded on demand: workers and the other commands never evaluate the HTTP server's code.

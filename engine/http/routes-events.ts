@@ -1,16 +1,53 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { RunEvent } from '../run/events';
+import { replayRun } from '../run/recorded-runs';
+import { replayRecord } from '../run/record-reader';
+import type { LiveRun } from './live-run';
 import { problem, sendProblem } from './problems';
 import type { ApiContext, ApiRoute } from './route';
 import { EventHeaders, RunParams } from './schemas';
+import { SseWriter } from './sse';
 
 const HEARTBEAT_MS = 15_000;
 
-/** One server-sent event: the event's `seq` as its id, the event as JSON (one line) as its data. */
-function sse(events: readonly RunEvent[]): string {
-  let text = '';
-  for (const e of events) text += `id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`;
-  return text;
+/**
+ * Streams a run of this server's from after `after` to its `run-finished`: from memory while memory has
+ * the next events, from the record when it does not any more (a chatty run keeps only its latest events;
+ * a finished one none).
+ */
+async function followLive(run: LiveRun, after: number, out: SseWriter): Promise<void> {
+  let sent = after;
+  /** Where the record has been read to. */
+  let offset = 0;
+  const send = (seq: number, json: string) => {
+    sent = seq;
+    return out.send(seq, json);
+  };
+  while (!out.done && !(run.finishedSeq > 0 && sent >= run.finishedSeq)) {
+    const fresh = run.eventsAfter(sent);
+    if (fresh === undefined) {
+      const before = sent;
+      const replay = await replayRecord(run.file, sent, send, { from: offset, stopped: () => out.done }).catch(() => undefined);
+      if (replay) offset = replay.end;
+      await out.flush();
+      if (replay?.finished) return;
+      if (sent === before) {
+        // Nothing new in the record: it is written at the recorder's next turn (or, once settled, never).
+        if (run.settled) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      continue;
+    }
+    for (const event of fresh) {
+      const wait = send(event.seq, JSON.stringify(event));
+      if (wait) await wait;
+      if (event.type === 'run-finished') break;
+    }
+    await out.flush();
+    if (fresh.length === 0) {
+      if (run.settled) return;
+      await Promise.race([run.changed(), out.closed]);
+    }
+  }
 }
 
 /**
@@ -34,20 +71,16 @@ export function eventRoutes(ctx: ApiContext): ApiRoute[] {
         204: { description: '`Last-Event-ID` is the run\'s last event: nothing more will come.' },
       },
       problems: [400, 404],
-      handler: (request, reply) => {
+      handler: async (request, reply) => {
         const { runId } = request.params as { runId: string };
-        const found = ctx.runs.find(runId);
+        const found = await ctx.runs.find(runId);
         if (!found) {
           sendProblem(request, reply, problem('run-not-found', `no run ${JSON.stringify(runId)}`));
-          return;
+          return reply;
         }
         const after = Number(request.headers['last-event-id'] ?? 0);
-        const events = found.kind === 'live' ? found.run.events : found.events;
-        const last = events[events.length - 1];
-        if (last?.type === 'run-finished' && after >= last.seq) {
-          reply.code(204).send();
-          return;
-        }
+        const lastSeq = found.kind === 'live' ? found.run.finishedSeq : found.record.ended ? found.record.lastSeq : 0;
+        if (lastSeq > 0 && after >= lastSeq) return reply.code(204).send();
         reply.hijack();
         const raw = reply.raw;
         raw.writeHead(200, {
@@ -57,30 +90,18 @@ export function eventRoutes(ctx: ApiContext): ApiRoute[] {
           connection: 'keep-alive',
           'x-accel-buffering': 'no',
         });
-        if (found.kind === 'recorded') {
-          // A record without `run-finished` is a run of another process (or one that crashed): what there is.
-          raw.end(sse(events.filter((e) => e.seq > after)));
-          return;
-        }
-        let stop: () => void = () => {};
-        let ended = false;
-        const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+        const out = new SseWriter(raw);
+        const heartbeat = setInterval(() => out.comment('keep-alive'), HEARTBEAT_MS);
         heartbeat.unref();
-        const end = () => {
-          if (ended) return;
-          ended = true;
-          stop();
-          clearInterval(heartbeat);
-          ctx.closing.removeEventListener('abort', end);
-          raw.end();
-        };
-        raw.on('close', end);
-        ctx.closing.addEventListener('abort', end, { once: true });
-        stop = found.run.follow(after, (batch) => {
-          raw.write(sse(batch));
-          if (batch[batch.length - 1].type === 'run-finished') end();
-        });
-        if (ended) stop();
+        const stop = () => out.end();
+        ctx.closing.addEventListener('abort', stop, { once: true });
+        // A record without `run-finished` is a run of another process going on: what there is so far.
+        const streaming = found.kind === 'live' ? followLive(found.run, after, out) : replayRun(found.record, after, (seq, json) => out.send(seq, json), () => out.done);
+        await streaming.catch((error: unknown) => ctx.log(`GET /runs/${runId}/events: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+        clearInterval(heartbeat);
+        ctx.closing.removeEventListener('abort', stop);
+        out.end();
+        return reply;
       },
     },
   ];

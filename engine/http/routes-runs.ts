@@ -1,16 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { recordedSummary } from '../run/recorded-runs';
 import { problem, sendProblem } from './problems';
 import type { ApiContext, ApiRoute } from './route';
 import { diagnostics, noSuchJob, shownJobs } from './routes-jobs';
-import { summaryOf } from './run-registry';
 import { JobParams, RunAccepted, RunList, RunListQuery, RunParams, RunRequest, RunSummary } from './schemas';
 
 const runHref = (runId: string) => `/runs/${runId}`;
 
 /** `POST /jobs/{job}/runs`, `GET /runs`, `GET /runs/{runId}`, `POST /runs/{runId}/cancel`. */
 export function runRoutes(ctx: ApiContext): ApiRoute[] {
-  const notFound = (request: FastifyRequest, reply: FastifyReply, runId: string) =>
+  const notFound = (request: FastifyRequest, reply: FastifyReply, runId: string) => {
     sendProblem(request, reply, problem('run-not-found', `no run ${JSON.stringify(runId)}`));
+    return reply;
+  };
 
   return [
     {
@@ -78,15 +80,16 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
       url: '/runs',
       operationId: 'listRuns',
       summary: 'Recent runs, newest first, a page at a time',
-      description: "The runs this server started and the run records of the config's project (`.fastasyncio/runs/`).",
+      description:
+        "The runs this server started and the run records of the config's project (`.fastasyncio/runs/`), whatever their size. A run whose process is gone without finishing it (killed, a server restarted) is `interrupted`, and its record is completed.",
       querystring: RunListQuery,
       responses: { 200: { description: 'A page of runs; `next` is the next page, if any.', schema: RunList } },
       problems: [400],
-      handler: (request, reply) => {
+      handler: async (request, reply) => {
         const { limit, before } = request.query as { limit: number; before?: string };
-        const { runs, more } = ctx.runs.list(limit, before);
+        const { runs, more } = await ctx.runs.list(limit, before);
         const last = runs[runs.length - 1];
-        reply.send(more && last ? { runs, next: `/runs?limit=${limit}&before=${last.runId}` } : { runs });
+        return reply.send(more && last ? { runs, next: `/runs?limit=${limit}&before=${last.runId}` } : { runs });
       },
     },
     {
@@ -97,14 +100,11 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
       params: RunParams,
       responses: { 200: { description: 'The summary (the same object as `fastasyncio run --format json`).', schema: RunSummary } },
       problems: [404],
-      handler: (request, reply) => {
+      handler: async (request, reply) => {
         const { runId } = request.params as { runId: string };
-        const found = ctx.runs.find(runId);
-        if (!found) {
-          notFound(request, reply, runId);
-          return;
-        }
-        reply.send(found.kind === 'live' ? found.run.summary() : summaryOf(found.events));
+        const found = await ctx.runs.find(runId);
+        if (!found) return notFound(request, reply, runId);
+        return reply.send(found.kind === 'live' ? found.run.summary() : await recordedSummary(found.record));
       },
     },
     {
@@ -113,35 +113,28 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
       operationId: 'cancelRun',
       summary: 'Cancel a run',
       description:
-        'Running tasks are aborted and the rest marked cancelled; the run ends `cancelled` shortly after (its events end with `run-finished`). A run that has already ended is left as it is (200).',
+        'Running tasks are aborted and the rest marked cancelled; the run ends `cancelled` shortly after (its events end with `run-finished`). A run that has already ended (or was interrupted) is left as it is (200).',
       params: RunParams,
       responses: {
         200: { description: 'The run had already ended: its summary.', schema: RunSummary },
         202: { description: 'Cancelling: the summary at this moment.', schema: RunSummary },
       },
       problems: [404, 409],
-      handler: (request, reply) => {
+      handler: async (request, reply) => {
         const { runId } = request.params as { runId: string };
-        const found = ctx.runs.find(runId);
-        if (!found) {
-          notFound(request, reply, runId);
-          return;
-        }
+        const found = await ctx.runs.find(runId);
+        if (!found) return notFound(request, reply, runId);
         if (found.kind === 'recorded') {
-          if (found.events[found.events.length - 1]?.type !== 'run-finished') {
-            sendProblem(request, reply, problem('run-not-managed', `run ${runId} was not started by this server (or by its previous process); it cannot be cancelled here`));
-            return;
+          if (!found.record.ended) {
+            sendProblem(request, reply, problem('run-not-managed', `run ${runId} is going on in another process; it cannot be cancelled here`));
+            return reply;
           }
-          reply.code(200).send(summaryOf(found.events));
-          return;
+          return reply.code(200).send(await recordedSummary(found.record));
         }
         const { run } = found;
-        if (run.finished) {
-          reply.code(200).send(run.summary());
-          return;
-        }
+        if (run.finished) return reply.code(200).send(run.summary());
         run.controller.abort();
-        reply.code(202).send(run.summary());
+        return reply.code(202).send(run.summary());
       },
     },
   ];

@@ -1,65 +1,13 @@
+import * as fs from 'node:fs';
 import type { JobModel } from '../config/types';
 import { defaultWorkerScript, runJobInChild } from '../run/child-runner';
-import type { RunEvent, RunStatus, RunSummary } from '../run/events';
-import { isRunId, listRunIds, newRunId, readRun } from '../run/records';
-import { RunState } from '../run/summary';
+import { inspectRun, listItem, type RecordedRun, type RunListItem } from '../run/recorded-runs';
+import { isRunId, newRunId, runIds } from '../run/records';
 import type { ConfigVersion } from './config-watch';
+import { LiveRun } from './live-run';
 
-/** A run this server started: its events in memory, its live summary, and the streams that follow it. */
-export class LiveRun {
-  readonly state = new RunState();
-  readonly events: RunEvent[] = [];
-  readonly controller = new AbortController();
-  private readonly followers = new Set<(events: readonly RunEvent[]) => void>();
-
-  constructor(
-    readonly runId: string,
-    readonly job: JobModel,
-    /** The project root: where its record is. */
-    readonly root: string,
-    readonly configVersion: number,
-  ) {
-    this.state.job = job.name;
-    this.state.runId = runId;
-    // Known before the worker reports `run-started`, so the first summary already lists them.
-    for (const task of job.tasks) this.state.tasks[task.id] = { status: 'pending', attempts: 0, durationMs: 0 };
-  }
-
-  get finished(): boolean {
-    return this.state.finished;
-  }
-
-  push(event: RunEvent): void {
-    this.events.push(event);
-    this.state.apply(event);
-    for (const follower of [...this.followers]) follower([event]);
-  }
-
-  /**
-   * Calls `onEvents` with the events after `afterSeq` (those so far at once, then each as it comes) until
-   * `run-finished`. Returns the function that stops following.
-   */
-  follow(afterSeq: number, onEvents: (events: readonly RunEvent[]) => void): () => void {
-    const start = this.events.findIndex((e) => e.seq > afterSeq);
-    const backlog = start === -1 ? [] : this.events.slice(start);
-    if (backlog.length > 0) onEvents(backlog);
-    if (this.finished) return () => {};
-    const follower = (events: readonly RunEvent[]) => {
-      const fresh = events.filter((e) => e.seq > afterSeq);
-      if (fresh.length > 0) onEvents(fresh);
-      if (this.finished) this.followers.delete(follower);
-    };
-    this.followers.add(follower);
-    return () => this.followers.delete(follower);
-  }
-
-  /** The live summary: while the run goes on, its duration so far. */
-  summary(): RunSummary {
-    const summary = this.state.summary();
-    if (!this.finished && this.state.started) summary.durationMs = Date.now() - this.state.started.time;
-    return summary;
-  }
-}
+export { LiveRun } from './live-run';
+export type { RunListItem } from '../run/recorded-runs';
 
 export interface RegistryOptions {
   /** More runs than this at once are refused (429). */
@@ -77,20 +25,13 @@ export interface RegistryOptions {
 
 export type StartResult = { ok: true; run: LiveRun } | { ok: false; reason: 'busy'; activeRuns: number } | { ok: false; reason: 'closing' };
 
-export interface RunListItem {
-  runId: string;
-  job: string;
-  status: RunStatus;
-  durationMs: number;
-  error?: string;
-}
-
-/** A run as found: one of ours (live or kept in memory) or a record on disk. */
-export type FoundRun = { kind: 'live'; run: LiveRun } | { kind: 'recorded'; events: RunEvent[] };
+/** A run as found: one of ours (live, or finished and kept in memory with its summary) or a record on disk. */
+export type FoundRun = { kind: 'live'; run: LiveRun } | { kind: 'recorded'; record: RecordedRun };
 
 /**
- * The runs this server started (in memory, with their events) and the run records on disk. Runs go
- * through the child-process runner, so task code never runs in the server's process.
+ * The runs this server started (in memory: their summaries, and the latest events of those going on) and
+ * the run records on disk, read without blocking. Runs go through the child-process runner, so task code
+ * never runs in the server's process.
  */
 export class RunRegistry {
   private readonly runs = new Map<string, LiveRun>();
@@ -149,12 +90,15 @@ export class RunRegistry {
       },
     })
       .then(
-        () => undefined,
+        () => true,
         (error: unknown) => {
           this.options.log(`run ${runId} (${job.name}) could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
           if (!run.finished) failRun(run, `the run could not be started: ${error instanceof Error ? error.message : String(error)}`);
+          return false;
         },
       )
+      // Once the runner has returned the record is complete: memory keeps the summary, the events are in the record.
+      .then(async (recorded) => run.settle(!(recorded && (await exists(run.file)))))
       .finally(() => {
         release();
         this.settled.delete(running);
@@ -166,36 +110,51 @@ export class RunRegistry {
   }
 
   /** A run by id: ours, or recorded under a known project root. Ids are checked with `isRunId` first. */
-  find(runId: string): FoundRun | undefined {
+  async find(runId: string): Promise<FoundRun | undefined> {
     if (!isRunId(runId)) return undefined;
     const run = this.runs.get(runId);
     if (run) return { kind: 'live', run };
     for (const root of this.knownRoots()) {
-      const events = readRun(root, runId);
-      if (events && events.length > 0) return { kind: 'recorded', events };
+      const record = await inspectRun(root, runId);
+      if (record) return { kind: 'recorded', record };
     }
     return undefined;
   }
 
-  /** The runs newest first, `limit` at a time; `before` pages on. */
-  list(limit: number, before?: string): { runs: RunListItem[]; more: boolean } {
-    const ids = new Set(this.runs.keys());
-    for (const root of this.knownRoots()) for (const id of listRunIds(root)) ids.add(id);
-    const page = [...ids]
+  /**
+   * The runs newest first, `limit` at a time; `before` pages on. A record is read at its first and last
+   * lines only, so the size of a record does not matter; one that cannot be read is listed all the same.
+   */
+  async list(limit: number, before?: string): Promise<{ runs: RunListItem[]; more: boolean }> {
+    /** Where each run is: ours (undefined) or the root of its record. */
+    const where = new Map<string, string | undefined>();
+    for (const id of this.runs.keys()) where.set(id, undefined);
+    for (const root of this.knownRoots()) for (const id of await runIds(root)) if (!where.has(id)) where.set(id, root);
+    const page = [...where.keys()]
       .filter((id) => before === undefined || id < before)
       .sort()
       .reverse();
     const runs: RunListItem[] = [];
-    for (const id of page) {
-      if (runs.length === limit) return { runs, more: true };
-      const found = this.find(id);
-      if (!found) continue;
-      const summary = found.kind === 'live' ? found.run.summary() : summaryOf(found.events);
-      const item: RunListItem = { runId: id, job: summary.job, status: summary.status, durationMs: summary.durationMs };
-      if (summary.error !== undefined) item.error = summary.error;
-      runs.push(item);
+    let next = 0;
+    // Read together; a record deleted meanwhile (pruned) is left out and the next one taken instead.
+    while (runs.length < limit && next < page.length) {
+      const ids = page.slice(next, next + limit - runs.length);
+      next += ids.length;
+      for (const item of await Promise.all(ids.map((id) => this.item(id, where.get(id))))) if (item) runs.push(item);
     }
-    return { runs, more: false };
+    return { runs, more: next < page.length };
+  }
+
+  private async item(runId: string, root: string | undefined): Promise<RunListItem | undefined> {
+    const run = this.runs.get(runId);
+    if (run) {
+      const summary = run.summary();
+      const item: RunListItem = { runId, job: summary.job, status: summary.status, durationMs: summary.durationMs };
+      if (summary.error !== undefined) item.error = summary.error;
+      return item;
+    }
+    const record = root === undefined ? undefined : await inspectRun(root, runId);
+    return record && listItem(record);
   }
 
   /** Starts nothing more, cancels every active run and waits for them to end (shutdown). */
@@ -224,10 +183,11 @@ export class RunRegistry {
   }
 }
 
-/** A recorded run's summary, folded from its events as every UI does. */
-export function summaryOf(events: readonly RunEvent[]): RunSummary {
-  return RunState.of(events).summary();
-}
+const exists = (file: string) =>
+  fs.promises.access(file).then(
+    () => true,
+    () => false,
+  );
 
 /** Ends a run that never got going (its worker could not be started). */
 function failRun(run: LiveRun, error: string): void {

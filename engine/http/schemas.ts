@@ -8,7 +8,7 @@ import type { RunEventType, RunStatus, TaskStatus } from '../run/events';
 export type JsonSchema = { [keyword: string]: unknown };
 
 export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'timedOut', 'skipped', 'cancelled'] as const satisfies readonly TaskStatus[];
-export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
+export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const satisfies readonly RunStatus[];
 export const EVENT_TYPES = ['run-started', 'task-started', 'task-log', 'run-log', 'task-retrying', 'task-finished', 'run-finished'] as const satisfies readonly RunEventType[];
 
 /** Compile-time checks that the lists above name every status and event type of `events.ts`. */

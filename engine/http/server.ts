@@ -21,7 +21,7 @@ export const BODY_LIMIT = 64 * 1024;
 export interface ServeOptions {
   /** The job config to serve; watched for changes. */
   configFile: string;
-  /** Default 127.0.0.1; any other than a loopback address needs a token. */
+  /** Default 127.0.0.1; any other than a loopback address needs a token. IPv6 addresses may be bracketed (`[::1]`). */
   host?: string;
   /** Default 8000; 0 picks a free port. */
   port?: number;
@@ -72,7 +72,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  * problems are reported, its jobs cannot run until a valid version appears).
  */
 export function createServer(options: ServeOptions): ApiServer {
-  const host = options.host ?? DEFAULT_HOST;
+  const host = unbracket(options.host ?? DEFAULT_HOST);
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Expected \`port\` to be an integer from 0 to 65535, got ${port}`);
   if (options.token !== undefined && options.token.trim() === '') throw new RangeError('Expected `token` to be a non-empty string, got an empty one');
@@ -104,6 +104,8 @@ export function createServer(options: ServeOptions): ApiServer {
   const exact = new Ajv({ coerceTypes: false, useDefaults: true, allErrors: true });
   const coercing = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? exact : coercing).compile(schema));
+  // JSON bodies only: without its parser a text/plain body is refused (415) like any other that is not JSON.
+  app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app, log);
   if (options.cors?.length) registerCors(app, options.cors);
   if (options.token !== undefined) registerAuth(app, options.token);
@@ -141,6 +143,11 @@ export function createServer(options: ServeOptions): ApiServer {
       return closed;
     },
   };
+}
+
+/** `[::1]` as URLs write it is `::1` to listen on. */
+function unbracket(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 /** An empty body counts as `{}`, so an optional body may be left out. */

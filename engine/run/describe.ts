@@ -1,7 +1,7 @@
-import type { RunEvent, RunStartedEvent, TaskStatus } from './events';
+import type { RunEvent, RunStartedEvent, RunStatus, TaskStatus } from './events';
 
-/** One symbol per status, shared by the CLI and the extension's output. */
-export const STATUS_ICONS: Record<TaskStatus, string> = {
+/** One symbol per status (of a task or a run), shared by the CLI and the extension's output. */
+export const STATUS_ICONS: Record<TaskStatus | RunStatus, string> = {
   pending: '·',
   running: '▶',
   succeeded: '✓',
@@ -9,6 +9,7 @@ export const STATUS_ICONS: Record<TaskStatus, string> = {
   timedOut: '⏱',
   skipped: '↷',
   cancelled: '■',
+  interrupted: '↯',
 };
 
 export function formatDuration(ms: number): string {
@@ -23,7 +24,7 @@ export function describePlan(event: RunStartedEvent): string {
   return [`${event.job}: run ${event.runId}, ${event.tasks.length} tasks in ${event.stages.length} stages`, ...stages].join('\n');
 }
 
-/** The status an event's line is about, for colouring. */
+/** The status an event's line is about, for colouring (an interrupted run's colour is a failure's). */
 export function eventStatus(event: RunEvent): TaskStatus | undefined {
   switch (event.type) {
     case 'task-started':
@@ -31,8 +32,9 @@ export function eventStatus(event: RunEvent): TaskStatus | undefined {
     case 'task-retrying':
       return 'failed';
     case 'task-finished':
-    case 'run-finished':
       return event.status;
+    case 'run-finished':
+      return event.status === 'interrupted' ? 'failed' : event.status;
     default:
       return undefined;
   }

@@ -28,7 +28,11 @@ export function isRunId(value: string): boolean {
   return RUN_ID.test(value);
 }
 
-/** A run's recorded events. A line cut short by a crash is left out. */
+/**
+ * A run's recorded events, read whole and synchronously: for small records (tests, scripts). The server,
+ * the CLI's `runs` and the extension read records with `recorded-runs.ts`, streamed, whatever their size.
+ * A line cut short by a crash is left out.
+ */
 export function readRun(root: string, runId: string): RunEvent[] | undefined {
   if (!isRunId(runId)) return undefined;
   let text: string;
@@ -57,6 +61,19 @@ export function listRunIds(root: string): string[] {
   } catch {
     return [];
   }
+  return idsOf(files);
+}
+
+/** The ids of the recorded runs, newest first, without blocking. */
+export async function runIds(root: string): Promise<string[]> {
+  try {
+    return idsOf(await fs.promises.readdir(runsDir(root)));
+  } catch {
+    return [];
+  }
+}
+
+function idsOf(files: string[]): string[] {
   return files
     .filter((f) => f.endsWith('.jsonl'))
     .map((f) => f.slice(0, -'.jsonl'.length))
@@ -71,7 +88,10 @@ export function readRunState(root: string, runId: string): RunState | undefined 
   return events?.length ? RunState.of(events) : undefined;
 }
 
-/** The summaries of the recorded runs, newest first. A run without `run-finished` shows as running. */
+/**
+ * The summaries of the recorded runs, newest first, read whole (small records only; see `readRun`). A run
+ * without `run-finished` shows as running: `listRecordedRuns` tells interrupted runs apart.
+ */
 export function listRuns(root: string, limit = DEFAULT_KEEP_RUNS): RunSummary[] {
   return listRunIds(root)
     .slice(0, limit)

@@ -134,6 +134,36 @@ describe('HTTP API safety', () => {
     }
   });
 
+  test('--host [::1]: the IPv6 loopback, bracketed as in URLs, needs no token', async (t) => {
+    const project = tempProject({ jobs: JOBS }, TASKS);
+    try {
+      const served = serveProcess([project.configFile, '--host', '[::1]', '--port', '0']);
+      const url = await served.url;
+      if (!url && /EADDRNOTAVAIL|EAFNOSUPPORT/.test(served.output().stderr)) {
+        t.skip('this machine has no IPv6 loopback');
+        return;
+      }
+      assert.match(url ?? '', /^http:\/\/\[::1\]:\d+$/, served.output().stderr);
+      // Listening at all without a token: it is a loopback address.
+      assert.equal((await fetch(`${url}/jobs`)).status, 200);
+      served.child.kill('SIGTERM');
+      assert.equal(await served.exited, 0);
+      // The same in-process, bracketed or not.
+      for (const host of ['[::1]', '::1']) {
+        const server = createServer({ configFile: project.configFile, host, port: 0, watch: false, log: () => {} });
+        const address = await server.listen();
+        try {
+          assert.match(address, /^http:\/\/\[::1\]:\d+$/);
+          assert.equal((await fetch(`${address}/health`)).status, 200);
+        } finally {
+          await server.close();
+        }
+      }
+    } finally {
+      project.remove();
+    }
+  });
+
   test('CORS is off unless configured; then only the configured origins get it', async () => {
     const off = await serve();
     const plain = await off.request('/jobs', { headers: { origin: 'http://app.example' } });
