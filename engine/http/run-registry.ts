@@ -5,6 +5,7 @@ import { inspectRun, listItem, type RecordedRun, type RunListItem } from '../run
 import { isRunId, newRunId, runIds } from '../run/records';
 import type { ConfigVersion } from './config-watch';
 import { LiveRun } from './live-run';
+import type { OutputLimits } from '../run/output';
 
 export { LiveRun } from './live-run';
 export type { RunListItem } from '../run/recorded-runs';
@@ -18,6 +19,8 @@ export interface RegistryOptions {
   keepInMemory?: number;
   /** The child runner's grace period before it kills a worker. */
   graceMs?: number;
+  /** Each run's output budget. */
+  outputLimits?: OutputLimits;
   /** The project root of the config in effect, whose records `GET /runs` lists too. */
   currentRoot: () => string | undefined;
   log: (line: string) => void;
@@ -79,6 +82,7 @@ export class RunRegistry {
       signal: run.controller.signal,
       record: { keep: this.options.keepRuns },
       graceMs: this.options.graceMs,
+      outputLimits: this.options.outputLimits,
       workerScript: this.workerScript,
       onEvent: (event) => {
         // Released before followers hear `run-finished`: a client that saw it may start another run at once.

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Io } from '../cli/io';
 import { DEFAULT_CONFIG, UsageError } from '../cli/load';
+import { outputLimits } from '../cli/run';
 import { ConfigReadError } from '../config/read';
 import { type ApiServer, createServer, DEFAULT_HOST, DEFAULT_PORT, UnsafeBindError } from './server';
 
@@ -42,6 +43,8 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       token: { type: 'string' },
       'max-active-runs': { type: 'string' },
       'keep-runs': { type: 'string' },
+      'max-task-output': { type: 'string' },
+      'max-run-output': { type: 'string' },
       cors: { type: 'string', multiple: true },
     },
   });
@@ -61,6 +64,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       token,
       maxActiveRuns: integer('--max-active-runs', values['max-active-runs'], 1, 10_000),
       keepRuns: integer('--keep-runs', values['keep-runs'], 1, 100_000),
+      outputLimits: outputLimits(values),
       cors: values.cors,
       log: (line) => io.err(`fastasyncio serve: ${line}`),
     });

@@ -11,6 +11,7 @@ import { jobRoutes } from './routes-jobs';
 import { metaRoutes } from './routes-meta';
 import { runRoutes } from './routes-runs';
 import { RunRegistry } from './run-registry';
+import type { OutputLimits } from '../run/output';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8000;
@@ -31,6 +32,8 @@ export interface ServeOptions {
   maxActiveRuns?: number;
   /** Run records kept per project. Default 50. */
   keepRuns?: number;
+  /** Each run's output budget (default 8 MB per task, 32 MB per run). */
+  outputLimits?: OutputLimits;
   /** Origins allowed by CORS (`*` for any); CORS is off without them. */
   cors?: readonly string[];
   /** Watch the config for changes (default true). */
@@ -86,6 +89,7 @@ export function createServer(options: ServeOptions): ApiServer {
     maxActiveRuns,
     keepRuns,
     graceMs,
+    outputLimits: options.outputLimits,
     currentRoot: () => (config.inEffect ?? config.latest)?.analysis.model?.layout.root,
     log,
   });

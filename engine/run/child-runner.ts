@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { readConfigFile } from '../config/read';
 import type { JobModel } from '../config/types';
 import type { FinalTaskStatus, RunEvent, RunEventInit, RunSummary } from './events';
+import { onProcessExit } from './exit-hooks';
 import { LineSplitter, OutputBudget, splitLong } from './output';
 import { currentOwner } from './owner';
 import { eventSink, openRecorder } from './recorder';
@@ -101,8 +102,7 @@ class ChildRun {
     const onAbort = () => this.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     // If this process ends first (a window reloads mid-cancel), the worker must not outlive it.
-    const onExit = () => this.kill();
-    process.once('exit', onExit);
+    const removeExitHook = onProcessExit(() => this.kill());
     try {
       let resume: RunResume | undefined;
       for (;;) {
@@ -118,7 +118,7 @@ class ChildRun {
         break;
       }
     } finally {
-      process.removeListener('exit', onExit);
+      removeExitHook();
       signal?.removeEventListener('abort', onAbort);
       for (const timer of this.watchdogs.values()) clearTimeout(timer);
     }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvent, RunListener } from './events';
+import { onProcessExit } from './exit-hooks';
 import { stringifyImmune } from './json-safe';
 import { DEFAULT_KEEP_RUNS, recordFile, runsDir } from './records';
 import type { RunState } from './summary';
@@ -45,6 +46,7 @@ export class RunRecorder {
   private pending = '';
   private scheduled = false;
   private closed = false;
+  private readonly removeExitHook: () => void;
   private readonly dir: string;
   private readonly keep: number;
   readonly file: string;
@@ -56,7 +58,7 @@ export class RunRecorder {
     this.keep = keep;
     this.file = recordFile(root, runId);
     this.fd = fs.openSync(this.file, 'a');
-    process.once('exit', this.flush);
+    this.removeExitHook = onProcessExit(this.flush);
   }
 
   write(event: RunEvent): void {
@@ -85,7 +87,7 @@ export class RunRecorder {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    process.removeListener('exit', this.flush);
+    this.removeExitHook();
     fs.closeSync(this.fd);
     // Pruned when a run ends, not when it starts, so a run in progress never loses its record to another.
     pruneRuns(this.dir, this.keep);

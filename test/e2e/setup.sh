@@ -21,7 +21,8 @@ log() { printf 'e2e setup: %s\n' "$*" >&2; }
 
 missing_debian_packages() {
   local installed
-  installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${DEBIAN_PACKAGES[@]}" 2>/dev/null | awk '/install ok installed$/ { print $1 }')
+  # dpkg-query exits 1 when any package is unknown: that must not end the caller (set -e, pipefail).
+  installed=$({ dpkg-query -W -f='${Package} ${Status}\n' "${DEBIAN_PACKAGES[@]}" 2>/dev/null || true; } | awk '/install ok installed$/ { print $1 }')
   local p
   for p in "${DEBIAN_PACKAGES[@]}"; do
     grep -qx "$p" <<<"$installed" || printf '%s\n' "$p"
