@@ -20,9 +20,7 @@ const common = {
   external: ['vscode', 'esbuild', 'fastify'],
 };
 
-const entries = [
-  { entryPoints: ['engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-];
+const entries = [{ entryPoints: ['engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }];
 if (require('node:fs').existsSync('server/main.ts')) entries.push({ entryPoints: ['server/main.ts'], outfile: 'dist/server.js' });
 if (require('node:fs').existsSync('client/extension.ts')) entries.push({ entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js' });
 

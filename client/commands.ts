@@ -15,7 +15,9 @@ function isNode(value: unknown): value is Node {
 }
 
 function isRunArguments(value: unknown): value is RunJobArguments {
-  return typeof value === 'object' && value !== null && typeof (value as RunJobArguments).uri === 'string' && typeof (value as RunJobArguments).job === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as RunJobArguments).uri === 'string' && typeof (value as RunJobArguments).job === 'string'
+  );
 }
 
 /** Asks which job to run: every job of every config, with its config and whether it has errors. */
@@ -30,7 +32,9 @@ async function pickJob(ctx: Ctx): Promise<JobEntry | undefined> {
     entries.map((entry) => ({
       label: entry.job.name,
       description: vscode.workspace.asRelativePath(entry.config.file),
-      detail: entry.hasErrors ? '$(warning) The config has errors: fix them to run this job' : `$(play) ${entry.job.tasks.length} tasks${entry.job.description ? ` · ${entry.job.description}` : ''}`,
+      detail: entry.hasErrors
+        ? '$(warning) The config has errors: fix them to run this job'
+        : `$(play) ${entry.job.tasks.length} tasks${entry.job.description ? ` · ${entry.job.description}` : ''}`,
       entry,
     })),
     { title: 'FastAsyncio: Run Job', placeHolder: 'Pick a job to run', matchOnDescription: true },
@@ -40,7 +44,10 @@ async function pickJob(ctx: Ctx): Promise<JobEntry | undefined> {
 
 async function pickRun(runs: RunInfo[], title: string): Promise<RunInfo | undefined> {
   if (runs.length <= 1) return runs[0];
-  const picked = await vscode.window.showQuickPick(runs.map((run) => ({ label: run.job, description: run.runId, run })), { title });
+  const picked = await vscode.window.showQuickPick(
+    runs.map((run) => ({ label: run.job, description: run.runId, run })),
+    { title },
+  );
   return picked?.run;
 }
 
@@ -126,7 +133,10 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
     if (!isNode(arg) || arg.kind !== 'task') return;
     const module = arg.entry.job.tasks.find((t) => t.id === arg.task)?.module;
     if (module) await vscode.window.showTextDocument(vscode.Uri.file(module));
-    else void vscode.window.showWarningMessage(`FastAsyncio: ${arg.task} has no module in ${path.relative(arg.entry.config.analysis.model?.layout.root ?? '', arg.entry.config.analysis.model?.layout.taskDir ?? '')}.`);
+    else
+      void vscode.window.showWarningMessage(
+        `FastAsyncio: ${arg.task} has no module in ${path.relative(arg.entry.config.analysis.model?.layout.root ?? '', arg.entry.config.analysis.model?.layout.taskDir ?? '')}.`,
+      );
   },
 };
 

@@ -8,7 +8,7 @@ import { RunStatusBar, showRunProgress } from './status';
 import { JobsTree } from './tree-view';
 
 export const RESTRICTED_MESSAGE =
-  'FastAsyncio: running jobs is disabled in Restricted Mode, because it executes the workspace\'s task code. Trust the workspace to run jobs; validation keeps working.';
+  "FastAsyncio: running jobs is disabled in Restricted Mode, because it executes the workspace's task code. Trust the workspace to run jobs; validation keeps working.";
 
 /** The extension's state, handed to every command. */
 export class Ctx implements vscode.Disposable {
@@ -21,14 +21,7 @@ export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
 
   constructor(readonly extension: vscode.ExtensionContext) {
-    this.disposables = [
-      this.jobs,
-      this.runs,
-      this.log,
-      this.tree,
-      this.statusBar,
-      this.runs.onDidChange(({ event }) => event && this.log.write(event)),
-    ];
+    this.disposables = [this.jobs, this.runs, this.log, this.tree, this.statusBar, this.runs.onDidChange(({ event }) => event && this.log.write(event))];
   }
 
   /** Runs a job after the checks a user expects: trusted workspace, saved and error-free config. */
@@ -66,6 +59,6 @@ export class Ctx implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) void d.dispose();
   }
 }

@@ -99,6 +99,6 @@ export class JobIndex implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) void d.dispose();
   }
 }

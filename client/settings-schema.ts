@@ -1,13 +1,17 @@
 import { DEFAULT_SETTINGS, type FastAsyncioSettings, SETTINGS_SECTION } from '../server/protocol';
 
 type Flat<T, Prefix extends string = ''> = {
-  [K in keyof T & string]: T[K] extends Record<string, unknown> ? (T[K] extends unknown[] ? `${Prefix}${K}` : keyof Flat<T[K], `${Prefix}${K}.`>) : `${Prefix}${K}`;
+  [K in keyof T & string]: T[K] extends Record<string, unknown>
+    ? T[K] extends unknown[]
+      ? `${Prefix}${K}`
+      : keyof Flat<T[K], `${Prefix}${K}.`>
+    : `${Prefix}${K}`;
 }[keyof T & string] extends infer Keys
   ? { [K in Keys & string]: unknown }
   : never;
 
 /** Every setting key, `fastasyncio.`-prefixed, derived from the one typed definition. */
-export type SettingKey = `${typeof SETTINGS_SECTION}.${keyof Flat<FastAsyncioSettings> & string}`;
+export type SettingKey = `${typeof SETTINGS_SECTION}.${Extract<keyof Flat<FastAsyncioSettings>, string>}`;
 
 interface SettingSchema {
   type: string | string[];
@@ -38,7 +42,8 @@ export const SETTINGS_CONTRIBUTION: Record<SettingKey, SettingSchema> = {
   },
   'fastasyncio.handlerDir': {
     type: 'string',
-    description: 'The handler folder for configs that set no "handlerDir", relative to the workspace folder. Default: src/joborchrestrator/handler under the project root.',
+    description:
+      'The handler folder for configs that set no "handlerDir", relative to the workspace folder. Default: src/joborchrestrator/handler under the project root.',
     scope: 'resource',
   },
   'fastasyncio.defaultConcurrency': {

@@ -51,12 +51,16 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     private readonly runs: RunController,
   ) {
     jobs.onDidChange(() => this.refresh(undefined), this, this.disposables);
-    runs.onDidChange(({ run, event }) => {
-      const job = this.nodes.get(`job:${run.configFile}#${run.job}`);
-      const runNode = this.nodes.get(`run:${run.runId}`);
-      // A new run appears under its job; an event of a known run refreshes that run only.
-      this.refresh(runNode && event?.type !== 'run-started' ? runNode : job);
-    }, this, this.disposables);
+    runs.onDidChange(
+      ({ run, event }) => {
+        const job = this.nodes.get(`job:${run.configFile}#${run.job}`);
+        const runNode = this.nodes.get(`run:${run.runId}`);
+        // A new run appears under its job; an event of a known run refreshes that run only.
+        this.refresh(runNode && event?.type !== 'run-started' ? runNode : job);
+      },
+      this,
+      this.disposables,
+    );
   }
 
   /** Refreshes are batched: a run of 10,000 tasks must not redraw the tree 20,000 times. */
@@ -90,9 +94,13 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const { entry } = node;
     switch (node.kind) {
       case 'job':
-        return (await this.runs.runsOf(entry.config.analysis.model!.layout.root, entry.config.file, entry.job.name)).map((run, i) => this.keep({ kind: 'run', id: `run:${run.runId}`, entry, run, latest: i === 0 }));
+        return (await this.runs.runsOf(entry.config.analysis.model!.layout.root, entry.config.file, entry.job.name)).map((run, i) =>
+          this.keep({ kind: 'run', id: `run:${run.runId}`, entry, run, latest: i === 0 }),
+        );
       case 'run':
-        return (node.run.state.started?.stages ?? []).map((stage) => this.keep({ kind: 'stage', id: `stage:${node.run.runId}:${stage.index}`, entry, run: node.run, stage }));
+        return (node.run.state.started?.stages ?? []).map((stage) =>
+          this.keep({ kind: 'stage', id: `stage:${node.run.runId}:${stage.index}`, entry, run: node.run, stage }),
+        );
       case 'stage':
         return node.stage.tasks.map((task) => this.keep({ kind: 'task', id: `task:${node.run.runId}:${task}`, entry, run: node.run, task }));
       case 'task':
@@ -135,7 +143,9 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const shown = folder ? path.relative(folder.uri.fsPath, entry.config.file) : entry.config.file;
     item.description = entry.hasErrors ? `${shown} · has errors` : shown;
     item.tooltip = entry.job.description ?? `${entry.job.tasks.length} tasks, handler ${entry.job.handler}`;
-    item.iconPath = entry.hasErrors ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('type-hierarchy');
+    item.iconPath = entry.hasErrors
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon('type-hierarchy');
     item.contextValue = 'job';
     return item;
   }
@@ -158,7 +168,10 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   private stageItem(run: RunInfo, stage: PlannedStage): vscode.TreeItem {
-    const item = new vscode.TreeItem(`Stage ${stage.index}${stage.after.length ? ` · after ${stage.after.join(', ')}` : ''}`, vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(
+      `Stage ${stage.index}${stage.after.length ? ` · after ${stage.after.join(', ')}` : ''}`,
+      vscode.TreeItemCollapsibleState.Expanded,
+    );
     item.id = `stage:${run.runId}:${stage.index}`;
     item.description = stage.tasks.length > 1 ? `${stage.tasks.length} tasks in parallel` : '1 task';
     item.iconPath = icon(stageStatus(run, stage));
@@ -188,6 +201,6 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) void d.dispose();
   }
 }

@@ -71,13 +71,15 @@ export function startServer(connection: Connection, log: Logger): void {
     inBackground(log, 'start', refresh);
   });
 
-  connection.onDidChangeConfiguration(guardNotification(log, 'didChangeConfiguration', (change) => {
-    if (!capabilities.workspace?.configuration) {
-      const settings = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
-      workspace.setSettings(readSettings(initOptions.settings, settings));
-    }
-    inBackground(log, 'settings', refresh);
-  }));
+  connection.onDidChangeConfiguration(
+    guardNotification(log, 'didChangeConfiguration', (change) => {
+      if (!capabilities.workspace?.configuration) {
+        const settings = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
+        workspace.setSettings(readSettings(initOptions.settings, settings));
+      }
+      inBackground(log, 'settings', refresh);
+    }),
+  );
 
   documents.onDidOpen(
     guardNotification(log, 'didOpen', (event) => {

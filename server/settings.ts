@@ -21,7 +21,8 @@ export function readSettings(...sources: unknown[]): FastAsyncioSettings {
     if (taskDir) settings.taskDir = taskDir;
     const handlerDir = nonEmpty(source.handlerDir);
     if (handlerDir) settings.handlerDir = handlerDir;
-    if (Number.isInteger(source.defaultConcurrency) && (source.defaultConcurrency as number) > 0) settings.defaultConcurrency = source.defaultConcurrency as number;
+    if (Number.isInteger(source.defaultConcurrency) && (source.defaultConcurrency as number) > 0)
+      settings.defaultConcurrency = source.defaultConcurrency as number;
     if (Number.isInteger(source.keepRuns) && (source.keepRuns as number) >= 0) settings.keepRuns = source.keepRuns as number;
     const trace = isRecord(source.trace) ? source.trace.server : undefined;
     if (TRACE.includes(trace as TraceSetting)) settings.trace = { server: trace as TraceSetting };

@@ -43,7 +43,9 @@ export function checkModules(model: ConfigModel, files: ProjectFiles): Finding[]
           });
         }
       } else if (found.kind === 'missing') {
-        const hint = found.caseMismatch ? `; found ${shown(found.caseMismatch)}: rename it to ${path.basename(found.expected, path.extname(found.expected))}${path.extname(found.caseMismatch)}` : '';
+        const hint = found.caseMismatch
+          ? `; found ${shown(found.caseMismatch)}: rename it to ${path.basename(found.expected, path.extname(found.expected))}${path.extname(found.caseMismatch)}`
+          : '';
         findings.push({
           code: 'missing-handler',
           severity: 'error',

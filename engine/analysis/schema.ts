@@ -58,7 +58,7 @@ const ARTICLE: Record<string, string> = { array: 'an array', object: 'an object'
 function toFinding(e: ErrorObject): Finding {
   const path = pathOf(e.instancePath);
   const what = label(path);
-  const parentSchema = e.parentSchema as Record<string, unknown> | undefined;
+  const parentSchema = e.parentSchema;
   const base = { code: 'schema' as const, severity: 'error' as const };
   switch (e.keyword) {
     case 'required': {

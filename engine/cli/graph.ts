@@ -15,7 +15,16 @@ const quoted = (id: string) => JSON.stringify(id);
 
 export function renderGraph(job: JobModel, format: GraphFormat): string {
   const plan = planJob(job);
-  if (format === 'json') return JSON.stringify({ job: job.name, stages: plan.stages, tasks: job.tasks.map((t) => ({ id: t.id, className: t.className, dependencies: t.dependencies, stage: plan.stageOf[t.id] })) }, null, 2);
+  if (format === 'json')
+    return JSON.stringify(
+      {
+        job: job.name,
+        stages: plan.stages,
+        tasks: job.tasks.map((t) => ({ id: t.id, className: t.className, dependencies: t.dependencies, stage: plan.stageOf[t.id] })),
+      },
+      null,
+      2,
+    );
   if (format === 'dot') {
     const lines = [`digraph ${quoted(job.name)} {`, '  rankdir=LR;'];
     for (const stage of plan.stages) {

@@ -16,7 +16,18 @@ export function listCommand(args: string[], io: Io): number {
   if (analysis.problems.length > 0) io.err(formatText(analysis.problems.map((p) => ({ ...p, file }))));
   const jobs = analysis.model?.jobs ?? [];
   if (values.format === 'json') {
-    io.out(JSON.stringify(jobs.map((j) => ({ name: j.name, handler: j.handler, description: j.description, tasks: j.tasks.map((t) => ({ name: t.id, task: t.className, dependencies: t.dependencies })) })), null, 2));
+    io.out(
+      JSON.stringify(
+        jobs.map((j) => ({
+          name: j.name,
+          handler: j.handler,
+          description: j.description,
+          tasks: j.tasks.map((t) => ({ name: t.id, task: t.className, dependencies: t.dependencies })),
+        })),
+        null,
+        2,
+      ),
+    );
   } else {
     const lines: string[] = [];
     for (const job of jobs) {

@@ -57,7 +57,11 @@ export function summaryTable(summary: RunSummary): string {
   const rows = Object.entries(summary.tasks).map(([task, t]) => [task, t.status, String(t.attempts), formatDuration(t.durationMs), t.error ?? '']);
   const header = ['task', 'status', 'attempts', 'duration', 'error'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const format = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const format = (r: string[]) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   const lines = [format(header), ...rows.map(format)];
   lines.push(`${summary.job} ${summary.status} in ${formatDuration(summary.durationMs)} (run ${summary.runId})${summary.error ? `: ${summary.error}` : ''}`);
   return lines.join('\n');

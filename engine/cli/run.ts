@@ -8,7 +8,8 @@ import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
 import { ProgressPrinter, summaryTable } from './progress';
 import { formatText } from './report';
 
-export const RUN_USAGE = 'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE]';
+export const RUN_USAGE =
+  'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE]';
 
 export const EXIT = { succeeded: 0, failed: 1, config: 2, cancelled: 130 } as const;
 
@@ -74,10 +75,19 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const cancel = () => controller.abort();
   process.on('SIGINT', cancel);
   process.on('SIGTERM', cancel);
-  const printer = format === 'text' ? new ProgressPrinter(io.write, io.isTTY) : undefined;
+  const printer = format === 'text' ? new ProgressPrinter((text) => io.write(text), io.isTTY) : undefined;
   let summary: RunSummary;
   try {
-    summary = await runJobInChild({ configFile: file, analysis, job, concurrency, record: { keep }, outputLimits: limits, signal: controller.signal, onEvent: printer?.onEvent });
+    summary = await runJobInChild({
+      configFile: file,
+      analysis,
+      job,
+      concurrency,
+      record: { keep },
+      outputLimits: limits,
+      signal: controller.signal,
+      onEvent: printer?.onEvent,
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(formatText(error.problems.map((p) => ({ ...p, file }))));

@@ -23,7 +23,11 @@ export function runsTable(runs: readonly RunListItem[]): string {
   const rows = runs.map((r) => [r.runId, r.job, r.status, formatDuration(r.durationMs), r.error ?? '']);
   const header = ['run', 'job', 'status', 'duration', 'error'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const format = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const format = (r: string[]) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [format(header), ...rows.map(format)].join('\n');
 }
 

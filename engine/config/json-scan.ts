@@ -113,20 +113,13 @@ export function locateAll(text: string, paths: readonly JsonPath[]): (NodeSpan |
     }
     (node.ends ??= []).push(index);
   });
-  const found: (NodeSpan | undefined)[] = new Array(paths.length).fill(undefined);
+  const found = new Array<NodeSpan | undefined>(paths.length).fill(undefined);
   const start = skipWhitespace(text, 0);
   if (start < text.length) visit(text, start, root, found, undefined, undefined);
   return found;
 }
 
-function visit(
-  text: string,
-  start: number,
-  node: TrieNode,
-  found: (NodeSpan | undefined)[],
-  keyStart: number | undefined,
-  keyEnd: number | undefined,
-): number {
+function visit(text: string, start: number, node: TrieNode, found: (NodeSpan | undefined)[], keyStart: number | undefined, keyEnd: number | undefined): number {
   const kind = kindAt(text, start);
   let end: number;
   if (node.children && (kind === 'object' || kind === 'array')) {

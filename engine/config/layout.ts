@@ -27,11 +27,7 @@ export function resolveLayout(configFile: string, value: unknown, files: Project
   const file = path.resolve(configFile);
   const configDir = path.dirname(file);
   const rootField = stringField(value, 'root');
-  const root = rootField
-    ? path.resolve(configDir, rootField)
-    : path.basename(configDir) === 'configs'
-      ? path.dirname(configDir)
-      : configDir;
+  const root = rootField ? path.resolve(configDir, rootField) : path.basename(configDir) === 'configs' ? path.dirname(configDir) : configDir;
   const taskField = stringField(value, 'taskDir');
   const handlerField = stringField(value, 'handlerDir');
   const taskDir = taskField ? path.resolve(configDir, taskField) : (defaults.taskDir ?? path.join(root, DEFAULT_TASK_DIR));

@@ -13,8 +13,7 @@ export interface JsonSyntaxError {
 }
 
 export type JsonParse =
-  | { ok: true; value: unknown; duplicateKeys: ReturnType<typeof scanStructure>['duplicateKeys'] }
-  | { ok: false; errors: JsonSyntaxError[] };
+  { ok: true; value: unknown; duplicateKeys: ReturnType<typeof scanStructure>['duplicateKeys'] } | { ok: false; errors: JsonSyntaxError[] };
 
 const MESSAGES: Record<string, string | undefined> = {
   InvalidSymbol: 'Unexpected character',
@@ -64,7 +63,11 @@ export function parseJson(text: string): JsonParse {
 function locateSyntaxErrors(source: string): JsonSyntaxError[] {
   // `visit`, not `parseTree`: the same errors without building a tree (10 s for a broken 20 MB file).
   const errors: ParseError[] = [];
-  visit(source, { onError: (error, offset, length) => void errors.push({ error, offset, length }) }, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  visit(
+    source,
+    { onError: (error, offset, length) => void errors.push({ error, offset, length }) },
+    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+  );
   const found: JsonSyntaxError[] = [];
   let previous: ParseError | undefined;
   for (const e of errors) {
@@ -74,10 +77,15 @@ function locateSyntaxErrors(source: string): JsonSyntaxError[] {
     if (found.length > 0 && found[found.length - 1].offset === e.offset) continue;
     // `"a": nope }`: the bad word stood where the value should be; "expected a value" right after it
     // says the same thing again.
-    if (before && isCode(e, 'ValueExpected') && isCode(before, 'InvalidSymbol') && source.slice(before.offset + before.length, e.offset).trim() === '') continue;
+    if (before && isCode(e, 'ValueExpected') && isCode(before, 'InvalidSymbol') && source.slice(before.offset + before.length, e.offset).trim() === '')
+      continue;
     const message = MESSAGES[printParseErrorCode(e.error)] ?? 'Invalid JSON';
     const atEnd = e.offset >= source.trimEnd().length;
-    found.push({ offset: e.offset, length: e.length, message: atEnd ? `Unexpected end of file: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message });
+    found.push({
+      offset: e.offset,
+      length: e.length,
+      message: atEnd ? `Unexpected end of file: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message,
+    });
     if (found.length === MAX_SYNTAX_ERRORS) break;
   }
   if (found.length === 0) {

@@ -176,6 +176,12 @@ function sameProblems(a: readonly Problem[], b: readonly Problem[]): boolean {
   if (a.length !== b.length) return false;
   return a.every((p, i) => {
     const q = b[i];
-    return p.code === q.code && p.severity === q.severity && p.message === q.message && p.range.start.line === q.range.start.line && p.range.start.character === q.range.start.character;
+    return (
+      p.code === q.code &&
+      p.severity === q.severity &&
+      p.message === q.message &&
+      p.range.start.line === q.range.start.line &&
+      p.range.start.character === q.range.start.character
+    );
   });
 }

@@ -40,7 +40,9 @@ export function openApiDocument(routes: readonly ApiRoute[], options: OpenApiOpt
     for (const [status, answer] of Object.entries(route.responses)) {
       responses[status] = {
         description: answer.description,
-        ...(answer.headers ? { headers: Object.fromEntries(Object.entries(answer.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) } : {}),
+        ...(answer.headers
+          ? { headers: Object.fromEntries(Object.entries(answer.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) }
+          : {}),
         ...(answer.schema ? { content: { [answer.mediaType ?? 'application/json']: { schema: ref(answer.schema) } } } : {}),
       };
     }

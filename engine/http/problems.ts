@@ -68,7 +68,8 @@ export function registerProblemHandlers(app: FastifyInstance, log: (line: string
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const path = request.url.split('?')[0];
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') sendProblem(request, reply, problem('not-found', `no resource at ${path.slice(0, 200)}${path.length > 200 ? '...' : ''}`));
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    sendProblem(request, reply, problem('not-found', `no resource at ${path.slice(0, 200)}${path.length > 200 ? '...' : ''}`));
   else sendProblem(request, reply, problem('malformed-request', error.code === 'FST_ERR_BAD_URL' ? 'the URL cannot be decoded' : error.message));
 }
 
@@ -82,7 +83,8 @@ function problemFor(error: FastifyError, request: FastifyRequest, log: (line: st
   }
   const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
   if (status === 413) return problem('body-too-large', `the body must be at most ${request.routeOptions.bodyLimit ?? 65536} bytes`);
-  if (status === 415) return problem('unsupported-media-type', `send the body as application/json, got ${JSON.stringify(request.headers['content-type'] ?? '')}`);
+  if (status === 415)
+    return problem('unsupported-media-type', `send the body as application/json, got ${JSON.stringify(request.headers['content-type'] ?? '')}`);
   if (status === 400) return problem('malformed-request', error.message);
   if (status > 400 && status < 500) return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Client error', status, detail: error.message };
   log(`${request.method} ${request.url}: unexpected error: ${error.stack ?? error.message}`);

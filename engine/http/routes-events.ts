@@ -63,12 +63,16 @@ export function eventRoutes(ctx: ApiContext): ApiRoute[] {
       operationId: 'runEvents',
       summary: "A run's events as server-sent events",
       description:
-        'Each event is `id: <seq>` and `data: <RunEvent JSON>`; the stream starts at the run\'s first event (or after `Last-Event-ID`) and ends after `run-finished`. A comment line is sent every 15 s while nothing happens.',
+        "Each event is `id: <seq>` and `data: <RunEvent JSON>`; the stream starts at the run's first event (or after `Last-Event-ID`) and ends after `run-finished`. A comment line is sent every 15 s while nothing happens.",
       params: RunParams,
       headers: EventHeaders,
       responses: {
-        200: { description: 'The event stream.', mediaType: 'text/event-stream', schema: { type: 'string', description: 'Server-sent events; each data line is a RunEvent.' } },
-        204: { description: '`Last-Event-ID` is the run\'s last event: nothing more will come.' },
+        200: {
+          description: 'The event stream.',
+          mediaType: 'text/event-stream',
+          schema: { type: 'string', description: 'Server-sent events; each data line is a RunEvent.' },
+        },
+        204: { description: "`Last-Event-ID` is the run's last event: nothing more will come." },
       },
       problems: [400, 404],
       handler: async (request, reply) => {
@@ -96,8 +100,18 @@ export function eventRoutes(ctx: ApiContext): ApiRoute[] {
         const stop = () => out.end();
         ctx.closing.addEventListener('abort', stop, { once: true });
         // A record without `run-finished` is a run of another process going on: what there is so far.
-        const streaming = found.kind === 'live' ? followLive(found.run, after, out) : replayRun(found.record, after, (seq, json) => out.send(seq, json), () => out.done);
-        await streaming.catch((error: unknown) => ctx.log(`GET /runs/${runId}/events: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+        const streaming =
+          found.kind === 'live'
+            ? followLive(found.run, after, out)
+            : replayRun(
+                found.record,
+                after,
+                (seq, json) => out.send(seq, json),
+                () => out.done,
+              );
+        await streaming.catch((error: unknown) =>
+          ctx.log(`GET /runs/${runId}/events: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+        );
         clearInterval(heartbeat);
         ctx.closing.removeEventListener('abort', stop);
         out.end();

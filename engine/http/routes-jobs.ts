@@ -87,7 +87,11 @@ export function jobRoutes(ctx: ApiContext): ApiRoute[] {
       problems: [],
       handler: (_request, reply) => {
         ctx.config.refresh();
-        reply.send({ config: configStatus(ctx.config), diagnostics: diagnostics(ctx.config.latest?.analysis.problems ?? []), jobs: shownJobs(ctx.config).map(jobInfo) });
+        reply.send({
+          config: configStatus(ctx.config),
+          diagnostics: diagnostics(ctx.config.latest?.analysis.problems ?? []),
+          jobs: shownJobs(ctx.config).map(jobInfo),
+        });
       },
     },
     {

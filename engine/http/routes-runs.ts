@@ -44,7 +44,8 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
           if (onlyInInvalid || (!config && !latest?.analysis.model)) {
             const problems = latest?.analysis.problems ?? [];
             const errors = problems.filter((p) => p.severity === 'error').length;
-            const detail = ctx.config.readError ?? `the config (version ${ctx.config.version}) has ${errors} error(s); fix them before running ${JSON.stringify(name)}`;
+            const detail =
+              ctx.config.readError ?? `the config (version ${ctx.config.version}) has ${errors} error(s); fix them before running ${JSON.stringify(name)}`;
             sendProblem(request, reply, problem('config-has-errors', detail, { diagnostics: diagnostics(problems) }));
             return;
           }
@@ -61,10 +62,14 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
           sendProblem(
             request,
             reply,
-            problem('too-many-active-runs', `${started.activeRuns} runs are active, the most this server allows (--max-active-runs ${ctx.runs.maxActiveRuns}); retry when one ends`, {
-              activeRuns: started.activeRuns,
-              maxActiveRuns: ctx.runs.maxActiveRuns,
-            }),
+            problem(
+              'too-many-active-runs',
+              `${started.activeRuns} runs are active, the most this server allows (--max-active-runs ${ctx.runs.maxActiveRuns}); retry when one ends`,
+              {
+                activeRuns: started.activeRuns,
+                maxActiveRuns: ctx.runs.maxActiveRuns,
+              },
+            ),
           );
           return;
         }

@@ -88,7 +88,9 @@ export class RunRegistry {
         // Released before followers hear `run-finished`: a client that saw it may start another run at once.
         if (event.type === 'run-finished') {
           release();
-          this.options.log(`run ${runId} (${job.name}) ${event.status} in ${Math.round(event.durationMs)} ms${event.summary.error ? `: ${event.summary.error}` : ''}`);
+          this.options.log(
+            `run ${runId} (${job.name}) ${event.status} in ${Math.round(event.durationMs)} ms${event.summary.error ? `: ${event.summary.error}` : ''}`,
+          );
         }
         run.push(event);
       },

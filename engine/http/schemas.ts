@@ -9,7 +9,15 @@ export type JsonSchema = { [keyword: string]: unknown };
 
 export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'timedOut', 'skipped', 'cancelled'] as const satisfies readonly TaskStatus[];
 export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const satisfies readonly RunStatus[];
-export const EVENT_TYPES = ['run-started', 'task-started', 'task-log', 'run-log', 'task-retrying', 'task-finished', 'run-finished'] as const satisfies readonly RunEventType[];
+export const EVENT_TYPES = [
+  'run-started',
+  'task-started',
+  'task-log',
+  'run-log',
+  'task-retrying',
+  'task-finished',
+  'run-finished',
+] as const satisfies readonly RunEventType[];
 
 /** Compile-time checks that the lists above name every status and event type of `events.ts`. */
 type Complete<Missing extends never> = Missing;
@@ -223,7 +231,11 @@ export const Health: JsonSchema = {
 
 // Request parts.
 export const JobParams: JsonSchema = { type: 'object', required: ['job'], properties: { job: jobName } };
-export const RunParams: JsonSchema = { type: 'object', required: ['runId'], properties: { runId: { type: 'string', maxLength: 64, description: runId.description } } };
+export const RunParams: JsonSchema = {
+  type: 'object',
+  required: ['runId'],
+  properties: { runId: { type: 'string', maxLength: 64, description: runId.description } },
+};
 export const RunListQuery: JsonSchema = {
   type: 'object',
   properties: {

@@ -82,12 +82,16 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       return 2;
     }
     const code = (error as NodeJS.ErrnoException).code;
-    io.err(`fastasyncio serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use' : code === 'EACCES' ? 'permission denied' : (code ?? String(error))}`);
+    io.err(
+      `fastasyncio serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use' : code === 'EACCES' ? 'permission denied' : (code ?? String(error))}`,
+    );
     return 1;
   }
   const stopped = stopSignal();
   io.out(`listening on ${url}`);
-  io.err(`fastasyncio serve: ${server.config.file}; ${token ? 'a bearer token is required' : 'no token'}; ${server.runs.maxActiveRuns} active runs at most; Ctrl-C stops`);
+  io.err(
+    `fastasyncio serve: ${server.config.file}; ${token ? 'a bearer token is required' : 'no token'}; ${server.runs.maxActiveRuns} active runs at most; Ctrl-C stops`,
+  );
   const signal = await stopped;
   io.err(`fastasyncio serve: ${signal}: stopping${server.runs.activeRuns ? `, cancelling ${server.runs.activeRuns} active run(s)` : ''}`);
   await server.close();

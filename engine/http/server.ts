@@ -131,7 +131,9 @@ export function createServer(options: ServeOptions): ApiServer {
     routes,
     async listen() {
       if (options.token === undefined && !(await isLoopbackHost(host))) {
-        throw new UnsafeBindError(`refusing to listen on ${host} without a token: anyone who can reach it could run jobs; set --token or FASTASYNCIO_TOKEN, or listen on 127.0.0.1`);
+        throw new UnsafeBindError(
+          `refusing to listen on ${host} without a token: anyone who can reach it could run jobs; set --token or FASTASYNCIO_TOKEN, or listen on 127.0.0.1`,
+        );
       }
       const address = await app.listen({ host, port });
       return address;

@@ -64,7 +64,7 @@ export function captureOutput(onRunLine: (stream: Stream, line: string) => void)
       const execution = scope.getStore();
       (execution ? splittersOf(execution)[name] : run).push(text(chunk, encoding));
       const done = typeof encoding === 'function' ? encoding : callback;
-      if (typeof done === 'function') process.nextTick(done as () => void);
+      if (typeof done === 'function') process.nextTick(done);
       return true;
     }) as typeof stream.write;
     Object.assign(stream, { isTTY: false, fd: name === 'stdout' ? 1 : 2 });

@@ -130,7 +130,7 @@ class ChildRun {
    * reports), folds it into the run's state and watches the tasks' timeouts.
    */
   private emit(event: RunEventInit | RunEvent): void {
-    const stamped = { ...event, runId: this.runId, seq: ++this.seq, time: 'time' in event ? event.time : Date.now() } as RunEvent;
+    const stamped = { ...event, runId: this.runId, seq: ++this.seq, time: 'time' in event ? event.time : Date.now() };
     switch (stamped.type) {
       case 'run-started':
         stamped.owner = currentOwner();
@@ -325,7 +325,14 @@ class ChildRun {
       this.emit({ type: 'task-retrying', task: stuck, attempt: attempts, delayMs: 0, error: { message } });
     } else {
       this.sayDropped(stuck);
-      this.emit({ type: 'task-finished', task: stuck, status: 'timedOut', attempts, durationMs: startedAt === undefined ? 0 : Date.now() - startedAt, error: { message } });
+      this.emit({
+        type: 'task-finished',
+        task: stuck,
+        status: 'timedOut',
+        attempts,
+        durationMs: startedAt === undefined ? 0 : Date.now() - startedAt,
+        error: { message },
+      });
     }
     const resume: RunResume = { ended: {}, attempts: {}, startedAt: this.state.started?.time ?? Date.now(), summaries: {} };
     const again: string[] = [];

@@ -73,7 +73,7 @@ export class TaskExecution implements TaskContext {
       task: this.task,
       className: this.className,
       module: this.module,
-      params: this.params as Record<string, unknown>,
+      params: this.params,
       attempt: this.attempt,
       input: this.input,
     };

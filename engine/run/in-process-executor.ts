@@ -20,11 +20,14 @@ export class InProcessExecutor implements TaskExecutor {
     if (!load) {
       load = loadClass(module, className, this.scope);
       this.classes.set(key, load);
-      void load.then((TaskClass) => {
-        let byName = this.loaded.get(module);
-        if (!byName) this.loaded.set(module, (byName = new Map()));
-        byName.set(className, TaskClass);
-      }, () => undefined);
+      void load.then(
+        (TaskClass) => {
+          let byName = this.loaded.get(module);
+          if (!byName) this.loaded.set(module, (byName = new Map<string, new () => unknown>()));
+          byName.set(className, TaskClass);
+        },
+        () => undefined,
+      );
     }
     return load;
   }
@@ -49,7 +52,7 @@ export class InProcessExecutor implements TaskExecutor {
         if (typeof instance.execute !== 'function') throw new TypeError(`${execution.className} has no execute(input, ctx) method`);
         return Promise.resolve(instance.execute(execution.input, execution));
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
   }

@@ -39,7 +39,7 @@ export function jsonProblem(value: unknown, root = 'result'): string | undefined
     case 'boolean':
       return undefined;
     case 'number':
-      return Number.isFinite(value) ? undefined : `${root} ${nonFinite(value as number)}`;
+      return Number.isFinite(value) ? undefined : `${root} ${nonFinite(value)}`;
   }
   if (value === null) return undefined;
   return new Walk(root).run(value);

@@ -203,7 +203,7 @@ function evaluate(file: string, code: string): Exports {
   mod.filename = file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
   const baseRequire = mod.require.bind(mod);
-  mod.require = Object.assign((id: string) => (id === 'fastasyncio' ? runtime : baseRequire(id)), baseRequire) as NodeJS.Require;
+  mod.require = Object.assign((id: string): unknown => (id === 'fastasyncio' ? runtime : baseRequire(id)), baseRequire) as NodeJS.Require;
   try {
     (mod as unknown as InternalModule)._compile(code, file);
   } catch (error) {

@@ -117,7 +117,10 @@ export class OutputBudget {
     if (!dropped) return undefined;
     this.dropped.delete(key);
     const whose = task === undefined ? 'the run' : task;
-    const limit = task === undefined ? `the run's budget of ${size(this.limits.run)}` : `the budget of ${size(this.limits.task)} per task, ${size(this.limits.run)} per run`;
+    const limit =
+      task === undefined
+        ? `the run's budget of ${size(this.limits.run)}`
+        : `the budget of ${size(this.limits.task)} per task, ${size(this.limits.run)} per run`;
     return {
       message: `output past ${limit} was dropped: ${dropped.lines} line(s), ${size(dropped.chars)} of ${whose}'s output were counted, not kept`,
       dropped,

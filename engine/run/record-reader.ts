@@ -172,7 +172,7 @@ export async function readTail(file: string): Promise<Tail> {
     const tail: Tail = { complete: buffer[buffer.length - 1] === 10 };
     /** The end (exclusive, relative to `buffer`) of the next line to look at. */
     let lineEnd = tail.complete ? buffer.length - 1 : buffer.length;
-    for (let lines = 0; lines < TAIL_LINES; ) {
+    for (let lines = 0; lines < TAIL_LINES;) {
       const newline = lineEnd > 0 ? buffer.lastIndexOf(10, lineEnd - 1) : -1;
       if (newline === -1 && bufferStart > 0) {
         if (size - bufferStart >= MAX_LINE_BYTES) break;

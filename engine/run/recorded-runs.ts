@@ -71,13 +71,26 @@ async function inspect(root: string, runId: string, file: string, retry: boolean
   }
   const base = { runId, root, file, started, job: started?.job ?? '' };
   if (finished) {
-    const run: RecordedRun = { ...base, job: base.job || String(finished.summary.job ?? ''), status: finished.status, durationMs: finished.durationMs, lastSeq: finished.seq, ended: true };
+    const run: RecordedRun = {
+      ...base,
+      job: base.job || String(finished.summary.job ?? ''),
+      status: finished.status,
+      durationMs: finished.durationMs,
+      lastSeq: finished.seq,
+      ended: true,
+    };
     if (typeof finished.summary.error === 'string') run.error = finished.summary.error;
     return run;
   }
   const why = interruption(started, stat.mtimeMs);
   if (!why) {
-    const run: RecordedRun = { ...base, status: 'running', durationMs: started && last ? Math.max(0, last.time - started.time) : 0, lastSeq: last?.seq ?? 0, ended: false };
+    const run: RecordedRun = {
+      ...base,
+      status: 'running',
+      durationMs: started && last ? Math.max(0, last.time - started.time) : 0,
+      lastSeq: last?.seq ?? 0,
+      ended: false,
+    };
     if (!started && stat.size > 0) run.error = "the record's first line is not the run's start";
     return run;
   }
@@ -103,7 +116,13 @@ async function inspect(root: string, runId: string, file: string, retry: boolean
 }
 
 /** Folds an interrupted run's record, works out its ending and, when its owner is known to be gone, appends it. */
-async function complete(runId: string, file: string, stat: fs.Stats, why: Interruption, retry: boolean): Promise<{ events: RunEvent[]; written?: 'written' | 'busy' | 'changed' }> {
+async function complete(
+  runId: string,
+  file: string,
+  stat: fs.Stats,
+  why: Interruption,
+  retry: boolean,
+): Promise<{ events: RunEvent[]; written?: 'written' | 'busy' | 'changed' }> {
   const key = `${file}\0${stat.size}\0${stat.mtimeMs}`;
   const shown = shownCompletions.get(key);
   if (shown && !why.persist) return { events: shown };
@@ -167,7 +186,12 @@ export async function recordedSummary(run: RecordedRun): Promise<RunSummary> {
  * Replays a recorded run's events after `after` (a seq) to its `run-finished`, to `send` (awaited, so a
  * slow reader slows the reading), its shown completion included; `stopped` ends it early.
  */
-export async function replayRun(run: RecordedRun, after: number, send: (seq: number, json: string) => void | Promise<void>, stopped?: () => boolean): Promise<void> {
+export async function replayRun(
+  run: RecordedRun,
+  after: number,
+  send: (seq: number, json: string) => void | Promise<void>,
+  stopped?: () => boolean,
+): Promise<void> {
   let sent = after;
   try {
     const record = (seq: number, json: string) => {

@@ -126,10 +126,12 @@ function inProgress(file: string): boolean {
 
 /** Deletes the oldest records beyond `keep`, sparing those of runs still in progress. */
 function pruneRuns(dir: string, keep: number): void {
-  const runs = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  const runs = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   for (const old of runs.slice(0, Math.max(0, runs.length - keep))) {
     const file = path.join(dir, old);
     if (!inProgress(file)) fs.rmSync(file, { force: true });
   }
 }
-

@@ -20,7 +20,9 @@ export function recordFile(root: string, runId: string): string {
 /** A new run id: sortable by start time, safe as a file name. */
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:.]/g, '');
-  const random = Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
+  const random = Math.floor(Math.random() * 0x1000000)
+    .toString(16)
+    .padStart(6, '0');
   return `${stamp}-${random}`;
 }
 

@@ -88,7 +88,11 @@ export function loadScope(model: ConfigModel): LoadScope {
 }
 
 /** The `run-started` event's plan: tasks with their stages. */
-export function planEvent(job: JobModel, base: Pick<RunStartedEvent, 'runId' | 'seq' | 'time' | 'configFile' | 'root' | 'concurrency'>, graph?: TaskGraph): RunStartedEvent {
+export function planEvent(
+  job: JobModel,
+  base: Pick<RunStartedEvent, 'runId' | 'seq' | 'time' | 'configFile' | 'root' | 'concurrency'>,
+  graph?: TaskGraph,
+): RunStartedEvent {
   const plan = planJob(job, graph);
   return {
     type: 'run-started',
@@ -152,7 +156,19 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     log: (message) => logLine(undefined, String(message)),
     runTasks: async () => {
       graph ??= prepare.then(() =>
-        runGraph({ runId, job, executor, concurrency: options.concurrency, signal, emit, nextSeq, graph: taskGraph, log: taskLog, beforeFinish: sayDropped, resume }),
+        runGraph({
+          runId,
+          job,
+          executor,
+          concurrency: options.concurrency,
+          signal,
+          emit,
+          nextSeq,
+          graph: taskGraph,
+          log: taskLog,
+          beforeFinish: sayDropped,
+          resume,
+        }),
       );
       await graph;
       return state.summary();
@@ -172,7 +188,17 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
       // The handler failed early or never ran the tasks: they end skipped, the run failed.
       error ??= `${job.handler}: run() returned without running the tasks`;
       for (const t of job.tasks) {
-        emit({ type: 'task-finished', runId, seq: nextSeq(), time: Date.now(), task: t.id, status: 'skipped', attempts: 0, durationMs: 0, error: { message: 'skipped: the job handler did not run the tasks' } });
+        emit({
+          type: 'task-finished',
+          runId,
+          seq: nextSeq(),
+          time: Date.now(),
+          task: t.id,
+          status: 'skipped',
+          attempts: 0,
+          durationMs: 0,
+          error: { message: 'skipped: the job handler did not run the tasks' },
+        });
       }
     } else {
       await graph;

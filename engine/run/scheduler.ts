@@ -220,14 +220,27 @@ class GraphRun {
     const { runId } = this.options;
     const input: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const d of this.deps[i]) input[this.tasks[d].id] = this.results[d];
-    const execution = new TaskExecution(runId, this.options.job.name, task.id, task.className, task.module ?? '', task.params, attempt, input, this.options.log ?? this.log);
+    const execution = new TaskExecution(
+      runId,
+      this.options.job.name,
+      task.id,
+      task.className,
+      task.module ?? '',
+      task.params,
+      attempt,
+      input,
+      this.options.log ?? this.log,
+    );
     this.active[i] = execution;
     this.options.emit({ type: 'task-started', runId, seq: this.options.nextSeq(), time: Date.now(), task: task.id, attempt });
     if (task.timeout !== undefined) {
-      this.timers[i] = setTimeout(() => {
-        execution.abort(new TimeoutError(`${task.id} timed out after ${task.timeout}s`));
-        this.settle(i, execution, TIMEOUT, undefined);
-      }, Math.min(task.timeout * 1000, MAX_TIMER_MS));
+      this.timers[i] = setTimeout(
+        () => {
+          execution.abort(new TimeoutError(`${task.id} timed out after ${task.timeout}s`));
+          this.settle(i, execution, TIMEOUT, undefined);
+        },
+        Math.min(task.timeout * 1000, MAX_TIMER_MS),
+      );
     }
     let running: Promise<unknown>;
     try {
@@ -274,7 +287,16 @@ class GraphRun {
     const tries = attempt - this.lost[i];
     if (tries > task.retries || this.stopping) return this.finish(i, status, attempt, info);
     const delayMs = Math.min(task.retryDelay * 1000 * 2 ** (tries - 1), MAX_TIMER_MS);
-    this.options.emit({ type: 'task-retrying', runId: this.options.runId, seq: this.options.nextSeq(), time: Date.now(), task: task.id, attempt, delayMs, error: info });
+    this.options.emit({
+      type: 'task-retrying',
+      runId: this.options.runId,
+      seq: this.options.nextSeq(),
+      time: Date.now(),
+      task: task.id,
+      attempt,
+      delayMs,
+      error: info,
+    });
     this.retryAttempt[i] = attempt + 1;
     this.timers[i] = setTimeout(() => {
       this.timers[i] = undefined;

@@ -75,7 +75,14 @@ export class RunState {
   }
 
   summary(): RunSummary {
-    const summary: RunSummary = { job: this.job, runId: this.runId, status: this.status, durationMs: this.durationMs, tasks: this.tasks, results: this.results };
+    const summary: RunSummary = {
+      job: this.job,
+      runId: this.runId,
+      status: this.status,
+      durationMs: this.durationMs,
+      tasks: this.tasks,
+      results: this.results,
+    };
     if (this.output !== undefined) summary.output = this.output;
     if (this.error !== undefined) summary.error = this.error;
     return summary;

@@ -9,7 +9,12 @@ import { transform } from 'sucrase';
  * own, relative imports loaded the same way. Same rules: `fastasyncio` is the runtime, relative imports
  * stay inside the project, npm packages are left to Node.
  */
-export function loadTranspiled(entry: string, root: string, runtime: unknown, fail: (message: string) => Error): { exports: Record<string, unknown>; files: string[] } {
+export function loadTranspiled(
+  entry: string,
+  root: string,
+  runtime: unknown,
+  fail: (message: string) => Error,
+): { exports: Record<string, unknown>; files: string[] } {
   const loaded = new Map<string, Module>();
   const load = (file: string): unknown => {
     const known = loaded.get(file);
@@ -26,7 +31,7 @@ export function loadTranspiled(entry: string, root: string, runtime: unknown, fa
     mod.filename = file;
     mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
     const baseRequire = mod.require.bind(mod);
-    mod.require = Object.assign((id: string) => {
+    mod.require = Object.assign((id: string): unknown => {
       if (id === 'fastasyncio') return runtime;
       if (!/^(\.{1,2})?\//.test(id)) return baseRequire(id);
       return load(resolveRelative(path.dirname(file), id, root, fail));

@@ -35,7 +35,7 @@ function messenger(post: (message: string, handle: undefined, options: object, c
     if (pending !== '') {
       const batch = pending;
       pending = '';
-      write(batch);
+      void write(batch);
     }
     return sent;
   };
@@ -95,7 +95,10 @@ export function runWorker(): Promise<number> {
       budget = new OutputBudget(message.output);
       runJob({
         configFile: message.configFile,
-        analysis: message.configText === undefined ? undefined : analyzeConfig(message.configText, { file: message.configFile, files: nodeFiles(), defaults: message.defaults }),
+        analysis:
+          message.configText === undefined
+            ? undefined
+            : analyzeConfig(message.configText, { file: message.configFile, files: nodeFiles(), defaults: message.defaults }),
         defaults: message.defaults,
         job: message.job,
         runId: message.runId,

@@ -25,7 +25,7 @@ export interface JobContext {
 export class GenericJobHandler {
   /** Runs `beforeJob`, the task graph, `aggregate`, then `afterJob`; resolves with `aggregate`'s output. */
   async run(ctx: JobContext): Promise<unknown> {
-    return runGeneric(this as HandlerLike, ctx);
+    return runGeneric(this, ctx);
   }
 
   /** Called before any task starts; throwing fails the run before it begins. */

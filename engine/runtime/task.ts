@@ -22,7 +22,7 @@ export type TaskInput = Record<string, unknown>;
  * an `execute(input, ctx)` method is a task.
  */
 export abstract class BaseTask {
-  abstract execute(input: TaskInput, ctx: TaskContext): Promise<unknown> | unknown;
+  abstract execute(input: TaskInput, ctx: TaskContext): unknown;
 }
 
 /** Waits `ms` milliseconds; rejects with the signal's reason as soon as it is aborted. */

@@ -61,7 +61,8 @@ function removeActions(doc: ParsedDocument, problem: Problem, diagnostic: Diagno
   const own = job?.tasks.flatMap((t) => t.dependencies).find((d) => d.span.start === offset);
   if (!job || !own || !task || !dependency) return [];
   const breaksCycle = problem.code === 'cycle' && problem.severity === 'error' && cycle !== undefined;
-  const title = (from: string, to: string) => (breaksCycle ? `Break the cycle: remove "${to}" from the dependencies of "${from}"` : `Remove dependency "${to}"`);
+  const title = (from: string, to: string) =>
+    breaksCycle ? `Break the cycle: remove "${to}" from the dependencies of "${from}"` : `Remove dependency "${to}"`;
   const actions = [fix(doc, title(task, dependency), diagnostic, [removeEdit(doc, own.span)], problem.code === 'self-dependency')];
   for (let k = 0; breaksCycle && k + 1 < cycle.length; k++) {
     const found = cycle[k] === task ? undefined : dependencyEntry(job, cycle[k], cycle[k + 1]);

@@ -41,7 +41,9 @@ export function doComplete(doc: ParsedDocument, position: Position, options: Com
   const job = jobAt(doc.outline(), offset);
   let items: CompletionItem[] = [];
   if (p.length === 6 && p[0] === 'jobs' && p[2] === 'tasks' && p[4] === 'dependencies' && job) {
-    items = dependencyIds(job, offset, current).map((id, i) => item(id, CompletionItemKind.Reference, { sortText: String(i).padStart(6, '0'), detail: 'task of this job' }));
+    items = dependencyIds(job, offset, current).map((id, i) =>
+      item(id, CompletionItemKind.Reference, { sortText: String(i).padStart(6, '0'), detail: 'task of this job' }),
+    );
   } else if (p.length === 3 && p[0] === 'jobs' && p[2] === 'handler') {
     const layout = doc.layout();
     items = handlerClasses(doc.files, layout.handlerDir).map((c) =>
@@ -56,9 +58,7 @@ export function doComplete(doc: ParsedDocument, position: Position, options: Com
       .map((c) => item(c.className, CompletionItemKind.Class, { detail: path.relative(layout.root, c.file) }));
   } else {
     const schema = schemaAt(p);
-    items = (schema?.enum ?? []).map((value, i) =>
-      item(String(value), CompletionItemKind.EnumMember, { documentation: schema?.enumDescriptions?.[i] }),
-    );
+    items = (schema?.enum ?? []).map((value, i) => item(String(value), CompletionItemKind.EnumMember, { documentation: schema?.enumDescriptions?.[i] }));
   }
   return { isIncomplete: false, items };
 }

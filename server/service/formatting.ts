@@ -13,6 +13,12 @@ export function formatDocument(doc: ParsedDocument, options: FormattingOptions, 
   const span = range && { offset: doc.lines.offset(range.start), length: doc.lines.offset(range.end) - doc.lines.offset(range.start) };
   const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
   const keepLines = doc.text.trim().includes('\n');
-  const edits = format(doc.text, span, { tabSize: options.tabSize, insertSpaces: options.insertSpaces, eol, keepLines, insertFinalNewline: options.insertFinalNewline });
+  const edits = format(doc.text, span, {
+    tabSize: options.tabSize,
+    insertSpaces: options.insertSpaces,
+    eol,
+    keepLines,
+    insertFinalNewline: options.insertFinalNewline,
+  });
   return edits.map((e) => TextEdit.replace(doc.lines.range(e.offset, e.offset + e.length), e.content));
 }

@@ -54,7 +54,17 @@ export function jobModelOf(job: JobEntry): JobModel {
     index: job.index,
     tasks: job.tasks.flatMap((t) =>
       t.name
-        ? [{ id: t.name.value, className: t.task?.value ?? t.name.value, dependencies: t.dependencies.map((d) => d.value), params: {}, retries: 0, retryDelay: 0, index: t.index }]
+        ? [
+            {
+              id: t.name.value,
+              className: t.task?.value ?? t.name.value,
+              dependencies: t.dependencies.map((d) => d.value),
+              params: {},
+              retries: 0,
+              retryDelay: 0,
+              index: t.index,
+            },
+          ]
         : [],
     ),
   };

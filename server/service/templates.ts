@@ -23,7 +23,7 @@ export function moduleTemplate(kind: ModuleKind, className: string, ext: string,
     kind === 'task'
       ? [
           typed ? '  async execute(input: Record<string, unknown>, ctx: TaskContext): Promise<unknown> {' : '  async execute(input, ctx) {',
-          '    // `input` holds the results of the dependencies by task id; `ctx.params` the task\'s params.',
+          "    // `input` holds the results of the dependencies by task id; `ctx.params` the task's params.",
           '    return {};',
           '  }',
         ].join('\n') + '\n'

@@ -117,7 +117,9 @@ async function throughput(): Promise<void> {
     const a = (median(ours) * 1000) / TASKS;
     const b = (median(theirs) * 1000) / TASKS;
     const c = (median(bare) * 1000) / TASKS;
-    console.log(`${String(concurrency ?? 'unlimited').padEnd(13)} ${a.toFixed(2).padStart(14)}   ${b.toFixed(2).padStart(15)}   ${(a / b).toFixed(2).padStart(5)}×${' '.repeat(21)}${c.toFixed(2).padStart(6)}`);
+    console.log(
+      `${String(concurrency ?? 'unlimited').padEnd(13)} ${a.toFixed(2).padStart(14)}   ${b.toFixed(2).padStart(15)}   ${(a / b).toFixed(2).padStart(5)}×${' '.repeat(21)}${c.toFixed(2).padStart(6)}`,
+    );
     fs.rmSync(root, { recursive: true, force: true });
   }
 }

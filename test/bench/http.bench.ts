@@ -39,7 +39,10 @@ function noopProject(): string {
   fs.mkdirSync(path.join(root, 'configs'));
   fs.mkdirSync(path.join(root, 'src/job/task'), { recursive: true });
   fs.writeFileSync(path.join(root, 'src/job/task/noop.js'), 'exports.Noop = class Noop { async execute() { return null; } };\n');
-  fs.writeFileSync(path.join(root, 'configs/job_config.json'), JSON.stringify({ jobs: [{ name: 'noop', handler: 'GenericJobHandler', tasks: [{ name: 'Noop' }] }] }));
+  fs.writeFileSync(
+    path.join(root, 'configs/job_config.json'),
+    JSON.stringify({ jobs: [{ name: 'noop', handler: 'GenericJobHandler', tasks: [{ name: 'Noop' }] }] }),
+  );
   return root;
 }
 
@@ -64,13 +67,15 @@ async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs 
 }
 
 async function startOurs(configFile: string): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'serve', configFile, '--port', '0', '--max-active-runs', String(MAX_ACTIVE_RUNS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', configFile, '--port', '0', '--max-active-runs', String(MAX_ACTIVE_RUNS)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
       if (match) resolve(match[1]);
@@ -81,10 +86,14 @@ async function startOurs(configFile: string): Promise<string> {
 
 async function startFastApi(summaryFile: string, runId: string): Promise<string> {
   const port = await freePort();
-  const child = spawn(PYTHON, ['-m', 'uvicorn', 'fastapi_app:app', '--app-dir', APP_DIR, '--host', '127.0.0.1', '--port', String(port), '--no-access-log', '--log-level', 'warning'], {
-    env: { ...process.env, BENCH_SUMMARY_FILE: summaryFile },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    PYTHON,
+    ['-m', 'uvicorn', 'fastapi_app:app', '--app-dir', APP_DIR, '--host', '127.0.0.1', '--port', String(port), '--no-access-log', '--log-level', 'warning'],
+    {
+      env: { ...process.env, BENCH_SUMMARY_FILE: summaryFile },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/runs/${runId}`)).status === 200, 'uvicorn to serve');
@@ -94,7 +103,10 @@ async function startFastApi(summaryFile: string, runId: string): Promise<string>
 function pythonStack(): string {
   const probe = spawnSync(
     PYTHON,
-    ['-c', "import fastapi, uvicorn, importlib.util as u; print(f'FastAPI {fastapi.__version__} + uvicorn {uvicorn.__version__} (loop: {\"uvloop\" if u.find_spec(\"uvloop\") else \"asyncio\"}, http: {\"httptools\" if u.find_spec(\"httptools\") else \"h11\"})')"],
+    [
+      '-c',
+      'import fastapi, uvicorn, importlib.util as u; print(f\'FastAPI {fastapi.__version__} + uvicorn {uvicorn.__version__} (loop: {"uvloop" if u.find_spec("uvloop") else "asyncio"}, http: {"httptools" if u.find_spec("httptools") else "h11"})\')',
+    ],
     { encoding: 'utf8' },
   );
   if (probe.status !== 0) throw new Error(`${PYTHON} cannot import fastapi and uvicorn: apt-get install -y python3-fastapi python3-uvicorn\n${probe.stderr}`);
@@ -111,7 +123,13 @@ interface Measured {
 
 async function cannon(options: autocannon.Options): Promise<Measured> {
   const result = await autocannon({ duration: SECONDS, ...options });
-  return { reqPerSec: result.requests.average, p99: result.latency.p99, total: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+  return {
+    reqPerSec: result.requests.average,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 /** The measurement with the median req/s. */
@@ -163,7 +181,16 @@ async function sustainedRuns(url: string) {
       },
     ],
   });
-  return { posts: postMs.length, postsPerSec: postMs.length / SECONDS, postP99: percentile(postMs, 99), cycleP99: percentile(cycleMs, 99), succeeded, statuses, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+  return {
+    posts: postMs.length,
+    postsPerSec: postMs.length / SECONDS,
+    postP99: percentile(postMs, 99),
+    cycleP99: percentile(cycleMs, 99),
+    succeeded,
+    statuses,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 async function activeRuns(url: string): Promise<number> {
@@ -208,10 +235,14 @@ async function main(): Promise<void> {
     }
     const oursRead = median(oursReads);
     const theirsRead = median(theirsReads);
-    console.log(`GET /runs/{id} (a finished run's summary, ${Buffer.byteLength(summaryText)} bytes), ${READ_CONNECTIONS} connections, median of ${ROUNDS} alternating rounds:`);
+    console.log(
+      `GET /runs/{id} (a finished run's summary, ${Buffer.byteLength(summaryText)} bytes), ${READ_CONNECTIONS} connections, median of ${ROUNDS} alternating rounds:`,
+    );
     console.log(row('fastasyncio', oursRead));
     console.log(row('FastAPI', theirsRead));
-    console.log(`  rounds       fastasyncio ${oursReads.map((m) => fmt(m.reqPerSec)).join(' / ')}; FastAPI ${theirsReads.map((m) => fmt(m.reqPerSec)).join(' / ')} req/s`);
+    console.log(
+      `  rounds       fastasyncio ${oursReads.map((m) => fmt(m.reqPerSec)).join(' / ')}; FastAPI ${theirsReads.map((m) => fmt(m.reqPerSec)).join(' / ')} req/s`,
+    );
     const readRatio = oursRead.reqPerSec / theirsRead.reqPerSec;
     const roundRatios = oursReads.map((m, i) => m.reqPerSec / theirsReads[i].reqPerSec);
     console.log(
@@ -235,7 +266,9 @@ async function main(): Promise<void> {
       `  fastasyncio  ${fmt(sustained.postsPerSec, 1).padStart(8)} runs/s  POST p99 ${fmt(sustained.postP99)} ms, POST-to-run-finished p99 ${fmt(sustained.cycleP99)} ms; ` +
         `closed loop (POST, then the run's events to run-finished): ${sustained.posts} POSTs, ${sustained.succeeded} runs seen to succeed (the others were cut off by the end); ${statuses}; non-2xx ${sustained.non2xx}, errors ${sustained.errors}`,
     );
-    console.log(`  ratio        ${fmt(sustained.postsPerSec / theirsPost.reqPerSec, 3)}x FastAPI's req/s (runs started and finished per second vs dict entries per second)`);
+    console.log(
+      `  ratio        ${fmt(sustained.postsPerSec / theirsPost.reqPerSec, 3)}x FastAPI's req/s (runs started and finished per second vs dict entries per second)`,
+    );
     console.log(
       `  burst        ${BURST} POSTs at once on ${BURST} connections, --max-active-runs ${MAX_ACTIVE_RUNS} (admission only, while the workers start): ` +
         `slowest answer ${fmt(burst.latency.max)} ms, median ${fmt(burst.latency.p50)} ms; 2xx ${burst['2xx']}, non-2xx ${burst.non2xx}, errors ${burst.errors + burst.timeouts}`,

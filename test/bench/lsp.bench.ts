@@ -58,8 +58,12 @@ async function main(): Promise<void> {
       current = next;
     }
     console.log(`lsp bench: ${TASKS} tasks, ${(text.length / 1e6).toFixed(1)} MB, ${CLASSES} task classes, 3 dependencies each (${counts} on open)`);
-    console.log(`  open → diagnostics: median ${ms(median(opens))} over ${OPEN_RUNS} runs (min ${ms(Math.min(...opens))}, max ${ms(Math.max(...opens))}); target ≤ 150 ms`);
-    console.log(`  edit → diagnostics: median ${ms(median(edits))} over ${EDIT_RUNS} runs (min ${ms(Math.min(...edits))}, max ${ms(Math.max(...edits))}); target ≤ 60 ms`);
+    console.log(
+      `  open → diagnostics: median ${ms(median(opens))} over ${OPEN_RUNS} runs (min ${ms(Math.min(...opens))}, max ${ms(Math.max(...opens))}); target ≤ 150 ms`,
+    );
+    console.log(
+      `  edit → diagnostics: median ${ms(median(edits))} over ${EDIT_RUNS} runs (min ${ms(Math.min(...edits))}, max ${ms(Math.max(...edits))}); target ≤ 60 ms`,
+    );
   } finally {
     await client.stop();
     project.remove();

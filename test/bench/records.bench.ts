@@ -26,7 +26,10 @@ function project(): string {
   fs.mkdirSync(path.join(root, 'configs'));
   fs.mkdirSync(path.join(root, 'src/job/task'), { recursive: true });
   fs.writeFileSync(path.join(root, 'src/job/task/noop.js'), 'exports.Noop = class Noop { async execute() { return null; } };\n');
-  fs.writeFileSync(path.join(root, 'configs/job_config.json'), JSON.stringify({ jobs: [{ name: 'noop', handler: 'GenericJobHandler', tasks: [{ name: 'Noop' }] }] }));
+  fs.writeFileSync(
+    path.join(root, 'configs/job_config.json'),
+    JSON.stringify({ jobs: [{ name: 'noop', handler: 'GenericJobHandler', tasks: [{ name: 'Noop' }] }] }),
+  );
   return root;
 }
 
@@ -39,7 +42,18 @@ function writeRecord(root: string, runId: string, logLines: number): number {
   const fd = fs.openSync(file, 'w');
   const time = Date.now() - 3_600_000;
   const line = (seq: number, event: object) => JSON.stringify({ ...event, runId, seq, time: time + seq }) + '\n';
-  fs.writeSync(fd, line(1, { type: 'run-started', job: 'noop', configFile: path.join(root, 'configs/job_config.json'), root, concurrency: null, tasks: [{ id: 'Noop', className: 'Noop', dependencies: [], stage: 1 }], stages: [{ index: 1, tasks: ['Noop'], after: [] }] }));
+  fs.writeSync(
+    fd,
+    line(1, {
+      type: 'run-started',
+      job: 'noop',
+      configFile: path.join(root, 'configs/job_config.json'),
+      root,
+      concurrency: null,
+      tasks: [{ id: 'Noop', className: 'Noop', dependencies: [], stage: 1 }],
+      stages: [{ index: 1, tasks: ['Noop'], after: [] }],
+    }),
+  );
   fs.writeSync(fd, line(2, { type: 'task-started', task: 'Noop', attempt: 1 }));
   const message = 'x'.repeat(LINE_CHARS);
   let seq = 2;
@@ -52,18 +66,26 @@ function writeRecord(root: string, runId: string, logLines: number): number {
     }
   }
   chunk += line(++seq, { type: 'task-finished', task: 'Noop', status: 'succeeded', attempts: 1, durationMs: seq, result: null });
-  chunk += line(++seq, { type: 'run-finished', status: 'succeeded', durationMs: seq, summary: { job: 'noop', runId, status: 'succeeded', durationMs: seq, tasks: { Noop: { status: 'succeeded', attempts: 1, durationMs: seq } } } });
+  chunk += line(++seq, {
+    type: 'run-finished',
+    status: 'succeeded',
+    durationMs: seq,
+    summary: { job: 'noop', runId, status: 'succeeded', durationMs: seq, tasks: { Noop: { status: 'succeeded', attempts: 1, durationMs: seq } } },
+  });
   fs.writeSync(fd, chunk);
   fs.closeSync(fd);
   return fs.statSync(file).size;
 }
 
 async function serve(configFile: string): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'serve', configFile, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FASTASYNCIO_TOKEN: '' } });
+  const child = spawn(process.execPath, [CLI, 'serve', configFile, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, FASTASYNCIO_TOKEN: '' },
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
       if (match) resolve(match[1]);
@@ -127,12 +149,18 @@ async function main(): Promise<void> {
     if (old.length !== 20) throw new Error(`the old way listed ${old.length} runs`);
 
     console.log('');
-    console.log(`GET /runs?limit=20 (with /health at the same time), ${ROUNDS} rounds: median ${fmt(median(listing))}, max ${fmt(max(listing))}  (target < 100 ms)`);
+    console.log(
+      `GET /runs?limit=20 (with /health at the same time), ${ROUNDS} rounds: median ${fmt(median(listing))}, max ${fmt(max(listing))}  (target < 100 ms)`,
+    );
     console.log(`GET /health alongside:                  median ${fmt(median(health))}, max ${fmt(max(health))}`);
     console.log(`GET /health on the idle server:          median ${fmt(median(idle))}, max ${fmt(max(idle))}`);
-    console.log(`GET /runs/{id} of the 500 MB run (whole summary, streamed): ${fmt(summary.ms)}; /health meanwhile: ${during.length} answers, median ${fmt(median(during))}, max ${fmt(max(during))}`);
+    console.log(
+      `GET /runs/{id} of the 500 MB run (whole summary, streamed): ${fmt(summary.ms)}; /health meanwhile: ${during.length} answers, median ${fmt(median(during))}, max ${fmt(max(during))}`,
+    );
     console.log(`reference, the old listing (readFileSync + fold of every record, synchronous): ${fmt(reference)}`);
-    console.log(`ratio: the old listing takes ${(reference / median(listing)).toFixed(0)}x as long as GET /runs now (median), during which the old server answered nothing else`);
+    console.log(
+      `ratio: the old listing takes ${(reference / median(listing)).toFixed(0)}x as long as GET /runs now (median), during which the old server answered nothing else`,
+    );
   } finally {
     children.forEach((c) => c.kill('SIGKILL'));
     fs.rmSync(root, { recursive: true, force: true });

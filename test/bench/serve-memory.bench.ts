@@ -24,7 +24,10 @@ function project(): string {
     path.join(root, 'src/job/task/chatty.js'),
     `exports.Chatty = class Chatty {\n  async execute() {\n    const pad = 'x'.repeat(${LINE - 8});\n    for (let i = 0; i < ${lines}; i++) console.log(String(i).padStart(7, '0') + pad);\n    return ${lines};\n  }\n};\n`,
   );
-  fs.writeFileSync(path.join(root, 'configs/job_config.json'), JSON.stringify({ jobs: [{ name: 'chatty', handler: 'GenericJobHandler', tasks: [{ name: 'Chatty' }] }] }));
+  fs.writeFileSync(
+    path.join(root, 'configs/job_config.json'),
+    JSON.stringify({ jobs: [{ name: 'chatty', handler: 'GenericJobHandler', tasks: [{ name: 'Chatty' }] }] }),
+  );
   return root;
 }
 
@@ -75,7 +78,9 @@ async function main(): Promise<void> {
   const first = seen[0];
   const last = seen[seen.length - 1];
   console.log('');
-  console.log(`${RUNS} runs of a task printing ${PRINT_MB} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${mb(streamed)} of events streamed to the client`);
+  console.log(
+    `${RUNS} runs of a task printing ${PRINT_MB} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${mb(streamed)} of events streamed to the client`,
+  );
   console.log(`after 1 run: rss ${mb(first.rss)}, heapUsed ${mb(first.heapUsed)}; after ${last.run}: rss ${mb(last.rss)}, heapUsed ${mb(last.heapUsed)}`);
   console.log(`growth from run 1 to run ${last.run}: rss ${mb(last.rss - first.rss)}, heapUsed ${mb(last.heapUsed - first.heapUsed)} (target: flat)`);
 }

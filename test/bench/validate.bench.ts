@@ -91,7 +91,7 @@ async function main() {
   service.configure({
     validate: true,
     allowComments: false,
-    schemas: [{ uri: 'https://fastasyncio.dev/schema/job_config.json', fileMatch: ['*.json'], schema: configSchema as object }],
+    schemas: [{ uri: 'https://fastasyncio.dev/schema/job_config.json', fileMatch: ['*.json'], schema: configSchema }],
   });
   const settings = { comments: 'error', trailingCommas: 'error', schemaValidation: 'error', schemaRequest: 'error' } as const;
 

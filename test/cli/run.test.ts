@@ -35,8 +35,7 @@ function project(tasks: object[], files: Record<string, string>): TempProject {
   return p;
 }
 
-const ok = () =>
-  project([{ name: 'A' }, { name: 'B', dependencies: ['A'] }], { ...taskModule('A', 'return 20;'), ...taskModule('B', 'return input.A + 1;') });
+const ok = () => project([{ name: 'A' }, { name: 'B', dependencies: ['A'] }], { ...taskModule('A', 'return 20;'), ...taskModule('B', 'return input.A + 1;') });
 
 describe('fastasyncio run', () => {
   test('--format json prints one summary object; exit 0 when it succeeds', async () => {
@@ -47,7 +46,7 @@ describe('fastasyncio run', () => {
     assert.deepEqual(Object.keys(summary).sort(), ['durationMs', 'job', 'results', 'runId', 'status', 'tasks']);
     assert.equal(summary.status, 'succeeded');
     assert.deepEqual(summary.results, { A: 20, B: 21 });
-    assert.deepEqual(summary.tasks && Object.keys(summary.tasks as object), ['A', 'B']);
+    assert.deepEqual(summary.tasks && Object.keys(summary.tasks), ['A', 'B']);
     assert.deepEqual(Object.keys((summary.tasks as Record<string, object>).A).sort(), ['attempts', 'durationMs', 'status']);
   });
 
@@ -55,7 +54,7 @@ describe('fastasyncio run', () => {
     const p = ok();
     const { code, stdout } = await cli(['run', 'job1'], { cwd: p.root });
     assert.equal(code, 0);
-    assert.doesNotMatch(stdout, /\x1b\[/, 'no escape codes when piped');
+    assert.ok(!stdout.includes('\u001b['), 'no escape codes when piped');
     assert.match(stdout, /✓ A succeeded in \d+ms/);
     assert.match(stdout, /^task\s+status\s+attempts\s+duration/m);
     assert.match(stdout, /^B\s+succeeded\s+1\s+/m);
@@ -102,7 +101,10 @@ describe('fastasyncio run', () => {
   });
 
   test('Ctrl-C in a terminal (SIGINT to the whole process group) cancels gracefully: tasks see their signal abort', async () => {
-    const p = project([{ name: 'Slow' }], taskModule('Slow', "ctx.signal.addEventListener('abort', () => ctx.log('aborted: ' + ctx.signal.reason.message)); await sleep(20000, ctx.signal);"));
+    const p = project(
+      [{ name: 'Slow' }],
+      taskModule('Slow', "ctx.signal.addEventListener('abort', () => ctx.log('aborted: ' + ctx.signal.reason.message)); await sleep(20000, ctx.signal);"),
+    );
     const child = spawn(process.execPath, [CLI, 'run', p.configFile, 'job1'], { detached: true });
     let stdout = '';
     const code = await new Promise<number | null>((resolve) => {
@@ -146,6 +148,9 @@ describe('fastasyncio list and graph', () => {
     const dot = await cli(['graph', p.configFile, 'job1', '--format', 'dot']);
     assert.match(dot.stdout, /"A" -> "B";/);
     const json = JSON.parse((await cli(['graph', p.configFile, 'job1', '--format', 'json'])).stdout) as { stages: { tasks: string[] }[] };
-    assert.deepEqual(json.stages.map((s) => s.tasks), [['A'], ['B']]);
+    assert.deepEqual(
+      json.stages.map((s) => s.tasks),
+      [['A'], ['B']],
+    );
   });
 });

@@ -59,7 +59,14 @@ describe('fastasyncio runs', () => {
     const json = await cli(['runs', p.configFile, '--format', 'json']);
     assert.equal(json.code, 0, json.stderr);
     const runs = JSON.parse(json.stdout) as ListedRun[];
-    assert.deepEqual(runs.map((r) => [r.job, r.status]), [['bad', 'failed'], ['ok', 'succeeded'], ['ok', 'interrupted']]);
+    assert.deepEqual(
+      runs.map((r) => [r.job, r.status]),
+      [
+        ['bad', 'failed'],
+        ['ok', 'succeeded'],
+        ['ok', 'interrupted'],
+      ],
+    );
     assert.deepEqual(Object.keys(runs[1]).sort(), ['durationMs', 'job', 'runId', 'status']);
     assert.equal(runs[0].error, undefined, 'a failed task is in the task, not the run');
     assert.match(runs[2].error ?? '', /ended without finishing the run/);
@@ -78,7 +85,12 @@ describe('fastasyncio runs', () => {
     const p = project();
     assert.deepEqual(await cli(['runs', p.configFile]), { code: 0, stdout: 'no runs\n', stderr: '' });
     assert.deepEqual(JSON.parse((await cli(['runs', p.configFile, '--format', 'json'])).stdout), []);
-    for (const args of [['--limit', '0'], ['--limit', 'x'], ['--format', 'xml'], ['a', 'b']]) {
+    for (const args of [
+      ['--limit', '0'],
+      ['--limit', 'x'],
+      ['--format', 'xml'],
+      ['a', 'b'],
+    ]) {
       const result = await cli(['runs', p.configFile, ...args]);
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, /usage: fastasyncio runs/);

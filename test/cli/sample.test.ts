@@ -26,7 +26,10 @@ describe('the sample job (configs/job_config.json, job1)', () => {
       assert.ok(at('task-started', 'Task3') < at('task-finished', 'Task1'), 'Task1 and Task3 overlap');
       assert.ok(at('task-started', 'Task2') > at('task-finished', 'Task1'));
       assert.ok(at('task-started', 'Task4') > Math.max(at('task-finished', 'Task2'), at('task-finished', 'Task3')));
-      assert.ok(events.some((e) => e.type === 'run-log' && e.message === 'Job1Handler starting job job1'), "the seed's handler ran its hook");
+      assert.ok(
+        events.some((e) => e.type === 'run-log' && e.message === 'Job1Handler starting job job1'),
+        "the seed's handler ran its hook",
+      );
     });
   }
 });

@@ -16,7 +16,18 @@ const BROKEN = {
     },
   ],
 };
-const SLOW = { jobs: [{ name: 'slow', handler: 'GenericJobHandler', tasks: [{ name: 'Task1', params: { seconds: 120 } }, { name: 'Task2', dependencies: ['Task1'] }] }] };
+const SLOW = {
+  jobs: [
+    {
+      name: 'slow',
+      handler: 'GenericJobHandler',
+      tasks: [
+        { name: 'Task1', params: { seconds: 120 } },
+        { name: 'Task2', dependencies: ['Task1'] },
+      ],
+    },
+  ],
+};
 
 describe('FastAsyncio in VS Code (trusted workspace)', () => {
   const code = useVSCode({ workspace: EXAMPLES, vsix: findVsix() });
@@ -29,17 +40,29 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     assert.equal(unknown.source, 'fastasyncio');
     assert.match(unknown.message, /did you mean "Task2"\?|Unknown dependency "Tsk2"/);
     assert.equal(unknown.severity, 'error');
-    fs.writeFileSync(file, JSON.stringify({ jobs: [{ name: 'broken', handler: 'GenericJobHandler', tasks: [{ name: 'Task1' }, { name: 'Task2', dependencies: ['Task1'] }] }] }, null, 2));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        { jobs: [{ name: 'broken', handler: 'GenericJobHandler', tasks: [{ name: 'Task1' }, { name: 'Task2', dependencies: ['Task1'] }] }] },
+        null,
+        2,
+      ),
+    );
     await vscode.waitForProblems((ps) => !ps.some((p) => p.source === 'fastasyncio'));
   });
 
   code.test('"FastAsyncio: Run Job" runs the sample job: the tree shows its tasks succeed, the output channel has the run', async (vscode) => {
     await vscode.runCommand('FastAsyncio: Run Job');
     await vscode.pickQuickItem('job1');
-    const items = await vscode.waitForTreeItems('FastAsyncio Jobs', (rows) =>
-      ['Task1', 'Task2', 'Task3', 'Task4'].every((t) => rows.some((r) => r.label === t && r.icon === 'pass')),
-    60_000);
-    assert.ok(items.some((r) => /^Stage 2 · after Task1$/.test(r.label)), 'stages show what waits for what');
+    const items = await vscode.waitForTreeItems(
+      'FastAsyncio Jobs',
+      (rows) => ['Task1', 'Task2', 'Task3', 'Task4'].every((t) => rows.some((r) => r.label === t && r.icon === 'pass')),
+      60_000,
+    );
+    assert.ok(
+      items.some((r) => /^Stage 2 · after Task1$/.test(r.label)),
+      'stages show what waits for what',
+    );
     assert.ok(items.some((r) => r.label === 'Task1' && /succeeded · \d/.test(r.description ?? '')));
     const output = await vscode.waitForOutput('FastAsyncio', /job1 succeeded in/);
     assert.match(output, /▶ Task1 started/);
@@ -54,7 +77,10 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     await vscode.waitForTreeItems('FastAsyncio Jobs', (rows) => rows.some((r) => r.label === 'Task1' && r.spinning));
     await vscode.screenshot('tree-during-run');
     await vscode.runCommand('FastAsyncio: Cancel Run');
-    const rows = await vscode.waitForTreeItems('FastAsyncio Jobs', (r) => r.some((x) => x.label === 'Task1' && x.icon === 'circle-slash') && r.some((x) => x.label === 'Task2' && x.icon === 'circle-slash'));
+    const rows = await vscode.waitForTreeItems(
+      'FastAsyncio Jobs',
+      (r) => r.some((x) => x.label === 'Task1' && x.icon === 'circle-slash') && r.some((x) => x.label === 'Task2' && x.icon === 'circle-slash'),
+    );
     assert.ok(rows.some((r) => /cancelled/.test(r.description ?? '')));
     await vscode.waitForOutput('FastAsyncio', /slow cancelled in/);
   });
@@ -70,6 +96,10 @@ describe('FastAsyncio in VS Code (Restricted Mode)', () => {
     const file = path.join(vscode.workspace, 'configs', 'broken.job.json');
     fs.writeFileSync(file, JSON.stringify(BROKEN, null, 2));
     await vscode.waitForProblems((ps) => ps.some((p) => p.code === 'unknown-dependency'));
-    assert.deepEqual(fs.readdirSync(vscode.workspace).filter((f) => f === '.fastasyncio'), [], 'nothing ran');
+    assert.deepEqual(
+      fs.readdirSync(vscode.workspace).filter((f) => f === '.fastasyncio'),
+      [],
+      'nothing ran',
+    );
   });
 });

@@ -25,8 +25,13 @@ export { ROOT } from './playwright';
 const CODE_SERVER = path.join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ];
 export const RESULTS = process.env.E2E_RESULTS ?? path.join(ROOT, 'test-results');
 /** Default for every wait; these machines are shared and slow, so generous. */
@@ -118,8 +123,16 @@ export async function startCodeServer(options: StartOptions): Promise<VSCode> {
   const server = spawn(
     process.execPath,
     [
-      CODE_SERVER, ...dirArgs(dirs), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-      '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened',
+      CODE_SERVER,
+      ...dirArgs(dirs),
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
       ...(trusted ? ['--disable-workspace-trust'] : []),
       workspace,
     ],
@@ -206,13 +219,24 @@ export class VSCode {
   async open(viewport: { width: number; height: number }): Promise<void> {
     // Chromium starts while code-server does.
     this.#browser = loadChromium().launch({
-      executablePath: CHROMIUM, args: CHROMIUM_ARGS, env: isolatedEnv(this.dirs), timeout: 60_000,
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      env: isolatedEnv(this.dirs),
+      timeout: 60_000,
     });
     void this.#browser.catch(() => undefined); // awaited below, once code-server answers
-    await waitUntil('code-server to answer /healthz', async () => {
-      if (this.#exited) throw new Error('code-server exited');
-      return fetch(`http://127.0.0.1:${this.port}/healthz`).then((r) => r.ok, () => false);
-    }, Boolean, 60_000);
+    await waitUntil(
+      'code-server to answer /healthz',
+      async () => {
+        if (this.#exited) throw new Error('code-server exited');
+        return fetch(`http://127.0.0.1:${this.port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      Boolean,
+      60_000,
+    );
     trace('code-server answers');
     const browser = await this.#browser;
     trace('Chromium is up');
@@ -260,15 +284,20 @@ export class VSCode {
 
   async #findQuickItem(what: string, label: string, refill: string | undefined, timeout: number) {
     let refreshed = Date.now();
-    return waitUntil(what, async () => {
-      const found = (await this.quickPickItems())?.find((i) => i.label === label);
-      if (!found && refill && Date.now() - refreshed > 1_000) {
-        refreshed = Date.now();
-        await this.page.fill('.quick-input-widget input', '');
-        await this.page.fill('.quick-input-widget input', refill);
-      }
-      return found;
-    }, present, timeout);
+    return waitUntil(
+      what,
+      async () => {
+        const found = (await this.quickPickItems())?.find((i) => i.label === label);
+        if (!found && refill && Date.now() - refreshed > 1_000) {
+          refreshed = Date.now();
+          await this.page.fill('.quick-input-widget input', '');
+          await this.page.fill('.quick-input-widget input', refill);
+        }
+        return found;
+      },
+      present,
+      timeout,
+    );
   }
 
   // ---- views --------------------------------------------------------------------------------
@@ -285,8 +314,7 @@ export class VSCode {
     let items = await this.#eval<TreeItem[] | null>(scripts.call(scripts.readTree, viewName));
     if (!items) {
       await this.showView(viewName);
-      items = await waitUntil(`view "${viewName}" to show`,
-        () => this.#eval<TreeItem[] | null>(scripts.call(scripts.readTree, viewName)), present);
+      items = await waitUntil(`view "${viewName}" to show`, () => this.#eval<TreeItem[] | null>(scripts.call(scripts.readTree, viewName)), present);
     }
     return items;
   }
@@ -308,8 +336,7 @@ export class VSCode {
     let problems = await this.#eval<Problem[] | null>(scripts.call(scripts.readProblems));
     if (!problems) {
       await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
-      problems = await waitUntil('the Problems panel to show',
-        () => this.#eval<Problem[] | null>(scripts.call(scripts.readProblems)), present);
+      problems = await waitUntil('the Problems panel to show', () => this.#eval<Problem[] | null>(scripts.call(scripts.readProblems)), present);
     }
     return problems;
   }
@@ -338,17 +365,23 @@ export class VSCode {
 
   /** Waits until an output channel holds `expected`; returns its whole text. */
   async waitForOutput(channel: string, expected: string | RegExp, timeout = TIMEOUT): Promise<string> {
-    return waitUntil(`output channel "${channel}" to hold ${expected}`, () => this.outputText(channel),
-      (t) => matches(t, expected), timeout);
+    return waitUntil(
+      `output channel "${channel}" to hold ${expected}`,
+      () => this.outputText(channel),
+      (t) => matches(t, expected),
+      timeout,
+    );
   }
 
   /** Shows a channel in the Output view and returns the lines the view shows. */
   async showOutput(channel: string): Promise<string> {
     await this.runCommand('Output: Show Output Channels...');
     await this.pickQuickItem(channel);
-    const view = await waitUntil(`the Output view to show "${channel}"`,
+    const view = await waitUntil(
+      `the Output view to show "${channel}"`,
       () => this.#eval<{ channel: string; text: string } | null>(scripts.call(scripts.readOutputView)),
-      (v) => v?.channel === channel && v.text.trim() !== '');
+      (v) => v?.channel === channel && v.text.trim() !== '',
+    );
     return view!.text;
   }
 
@@ -359,8 +392,12 @@ export class VSCode {
   }
 
   async waitForNotification(expected: string | RegExp, timeout = TIMEOUT): Promise<Notification> {
-    const all = await waitUntil(`a notification ${expected}`, () => this.notifications(),
-      (ns) => ns.some((n) => matches(n.message, expected)), timeout);
+    const all = await waitUntil(
+      `a notification ${expected}`,
+      () => this.notifications(),
+      (ns) => ns.some((n) => matches(n.message, expected)),
+      timeout,
+    );
     return all.find((n) => matches(n.message, expected))!;
   }
 
@@ -383,8 +420,12 @@ export class VSCode {
   async waitForText(selector: string, expected: string | RegExp, timeout = TIMEOUT): Promise<string> {
     const expression = `[...document.querySelectorAll(${JSON.stringify(selector)})]
       .filter((e) => e.offsetParent !== null).map((e) => e.innerText.replace(/\\u00a0/g, ' '))`;
-    const texts = await waitUntil(`${selector} to show ${expected}`, () => this.#eval<string[]>(expression),
-      (all) => all.some((t) => matches(t, expected)), timeout);
+    const texts = await waitUntil(
+      `${selector} to show ${expected}`,
+      () => this.#eval<string[]>(expression),
+      (all) => all.some((t) => matches(t, expected)),
+      timeout,
+    );
     return texts.find((t) => matches(t, expected))!;
   }
 
@@ -395,13 +436,18 @@ export class VSCode {
   async waitForExtensionActivated(id: string, timeout = TIMEOUT): Promise<void> {
     const activated = `ExtensionService#_doActivateExtension ${id},`;
     const failed = new RegExp(`Activating extension '?${escape(id)}'? failed.*`, 'i');
-    await waitUntil(`extension ${id} to activate`, async () => {
-      const logs = (await listFiles(path.join(this.dirs.userData, 'logs'))).filter((f) => f.endsWith('exthost.log'));
-      const text = (await Promise.all(logs.map((f) => fs.readFile(f, 'utf8')))).join('\n');
-      const failure = failed.exec(text);
-      if (failure) throw new Error(failure[0]);
-      return text.includes(activated);
-    }, Boolean, timeout);
+    await waitUntil(
+      `extension ${id} to activate`,
+      async () => {
+        const logs = (await listFiles(path.join(this.dirs.userData, 'logs'))).filter((f) => f.endsWith('exthost.log'));
+        const text = (await Promise.all(logs.map((f) => fs.readFile(f, 'utf8')))).join('\n');
+        const failure = failed.exec(text);
+        if (failure) throw new Error(failure[0]);
+        return text.includes(activated);
+      },
+      Boolean,
+      timeout,
+    );
   }
 
   // ---- artifacts and teardown ---------------------------------------------------------------
@@ -449,20 +495,18 @@ export class VSCode {
 // ---- helpers ------------------------------------------------------------------------------------
 
 /** Polls `read` until `ok` holds for its value; the error names what it waited for and what it last saw. */
-export async function waitUntil<T, S extends T>(
-  what: string, read: () => Promise<T>, ok: (value: T) => value is S, timeout?: number,
-): Promise<S>;
+export async function waitUntil<T, S extends T>(what: string, read: () => Promise<T>, ok: (value: T) => value is S, timeout?: number): Promise<S>;
 export async function waitUntil<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeout?: number): Promise<T>;
-export async function waitUntil<T>(
-  what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeout = TIMEOUT,
-): Promise<T> {
+export async function waitUntil<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeout = TIMEOUT): Promise<T> {
   const deadline = Date.now() + timeout;
   let last: T | undefined;
   for (;;) {
     last = await read();
     if (ok(last)) return last;
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeout} ms waiting for ${what}; last seen: ${inspect(last, { depth: 4, maxStringLength: 2_000, maxArrayLength: 50 })}`);
+      throw new Error(
+        `Timed out after ${timeout} ms waiting for ${what}; last seen: ${inspect(last, { depth: 4, maxStringLength: 2_000, maxArrayLength: 50 })}`,
+      );
     }
     await delay(100);
   }

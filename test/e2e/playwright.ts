@@ -10,10 +10,7 @@ export const CACHE = path.join(ROOT, '.cache', 'e2e');
 
 export interface Page {
   goto(url: string, options?: { timeout?: number; waitUntil?: 'load' | 'domcontentloaded' | 'commit' }): Promise<unknown>;
-  waitForSelector(
-    selector: string,
-    options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number },
-  ): Promise<unknown>;
+  waitForSelector(selector: string, options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<unknown>;
   /** Evaluates a JavaScript expression in the page (strings only: functions would be transpiled by tsx). */
   evaluate<T>(expression: string): Promise<T>;
   click(selector: string, options?: { button?: 'left' | 'right' | 'middle'; timeout?: number }): Promise<void>;
@@ -29,13 +26,7 @@ export interface Browser {
 }
 
 interface BrowserType {
-  launch(options: {
-    executablePath: string;
-    args: string[];
-    env?: NodeJS.ProcessEnv;
-    headless?: boolean;
-    timeout?: number;
-  }): Promise<Browser>;
+  launch(options: { executablePath: string; args: string[]; env?: NodeJS.ProcessEnv; headless?: boolean; timeout?: number }): Promise<Browser>;
 }
 
 export function loadChromium(): BrowserType {

@@ -38,9 +38,12 @@ export interface VSCodeSuite {
 /** Starts one code-server for the enclosing `describe` (or file). */
 export function useVSCode(options: StartOptions | (() => StartOptions)): VSCodeSuite {
   let session: VSCode | undefined;
-  before(async () => {
-    session = await startCodeServer(typeof options === 'function' ? options() : options);
-  }, { timeout: 180_000 });
+  before(
+    async () => {
+      session = await startCodeServer(typeof options === 'function' ? options() : options);
+    },
+    { timeout: 180_000 },
+  );
   after(async () => {
     await session?.stop();
   });

@@ -33,8 +33,14 @@ describe('child-process runner', () => {
     assert.equal(summary.results.B, 2);
     const log = events.find((e) => e.type === 'task-log');
     assert.ok(log?.type === 'task-log' && !log.message.endsWith(String(process.pid)), 'the task ran in another process');
-    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
-    assert.deepEqual(readRun(p.root, summary.runId)?.map((e) => e.type), events.map((e) => e.type));
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      events.map((_, i) => i + 1),
+    );
+    assert.deepEqual(
+      readRun(p.root, summary.runId)?.map((e) => e.type),
+      events.map((e) => e.type),
+    );
   });
 
   test('a task stuck in a synchronous loop past its timeout is stopped: the worker is killed, the task timed out, the graph goes on', async () => {
@@ -64,7 +70,10 @@ describe('child-process runner', () => {
     assert.equal(summary.status, 'failed');
     assert.match(summary.error ?? '', /killed \(SIGKILL\)/);
     const recorded = readRun(p.root, summary.runId)!;
-    assert.deepEqual(recorded, events.map((e) => JSON.parse(JSON.stringify(e)) as RunEvent));
+    assert.deepEqual(
+      recorded,
+      events.map((e) => JSON.parse(JSON.stringify(e)) as RunEvent),
+    );
     const messages = recorded.filter((e) => e.type === 'task-log').map((e) => (e.type === 'task-log' ? e.message : ''));
     assert.deepEqual(messages, ['before the crash', 'about to crash']);
     assert.equal(summary.tasks.Fine.status, 'succeeded');
@@ -99,11 +108,16 @@ describe('child-process runner', () => {
 
   test("what a task prints becomes its own log lines; what module code prints, the run's", async () => {
     const p = project([{ name: 'Chatty' }, { name: 'Quiet' }], {
-      ...taskModule('Chatty', "console.log('printed by a task'); await sleep(10); console.error('and to stderr'); process.stdout.write('no newline'); return 1;"),
+      ...taskModule(
+        'Chatty',
+        "console.log('printed by a task'); await sleep(10); console.error('and to stderr'); process.stdout.write('no newline'); return 1;",
+      ),
       'src/job/task/quiet.js': "console.log('printed when loaded');\nexports.Quiet = class Quiet { async execute() { return 2; } };\n",
     });
     const { events } = await run(p);
-    const lines = events.flatMap((e) => (e.type === 'task-log' || e.type === 'run-log' ? [[e.type === 'task-log' ? e.task : '(run)', e.stream, e.message]] : []));
+    const lines = events.flatMap((e) =>
+      e.type === 'task-log' || e.type === 'run-log' ? [[e.type === 'task-log' ? e.task : '(run)', e.stream, e.message]] : [],
+    );
     assert.deepEqual(
       lines.filter(([, stream]) => stream),
       [
@@ -118,7 +132,10 @@ describe('child-process runner', () => {
 
 describe('child-process runner, hard cases', () => {
   test('a task waiting to retry is not taken for stuck: the watchdog waits for the next attempt', async () => {
-    const p = project([{ name: 'Flaky', timeout: 0.3, retries: 1, retryDelay: 0.6 }], taskModule('Flaky', "if (ctx.attempt === 1) throw new Error('first try'); return 'second';"));
+    const p = project(
+      [{ name: 'Flaky', timeout: 0.3, retries: 1, retryDelay: 0.6 }],
+      taskModule('Flaky', "if (ctx.attempt === 1) throw new Error('first try'); return 'second';"),
+    );
     const { summary } = await run(p);
     assert.equal(summary.status, 'succeeded');
     assert.equal(summary.tasks.Flaky.attempts, 2);
@@ -127,13 +144,21 @@ describe('child-process runner, hard cases', () => {
   test('a worker that dies before it starts still reports every task and a finished run', async () => {
     const p = project([{ name: 'A' }, { name: 'B', dependencies: ['A'] }], { ...taskModule('A', 'return 1;'), ...taskModule('B', 'return 2;') });
     const events: RunEvent[] = [];
-    const summary = await runJobInChild({ configFile: p.configFile, job: 'job1', workerScript: p.write('not-a-worker.js', 'process.exit(3);'), onEvent: (e) => events.push(e) });
+    const summary = await runJobInChild({
+      configFile: p.configFile,
+      job: 'job1',
+      workerScript: p.write('not-a-worker.js', 'process.exit(3);'),
+      onEvent: (e) => events.push(e),
+    });
     assert.equal(summary.status, 'failed');
     assert.match(summary.error ?? '', /exited with code 3/);
     assert.deepEqual(Object.keys(summary.tasks), ['A', 'B']);
     assert.equal(events[0].type, 'run-started');
     assert.equal(events.at(-1)?.type, 'run-finished');
-    assert.deepEqual(readRun(p.root, summary.runId)?.map((e) => e.type), events.map((e) => e.type));
+    assert.deepEqual(
+      readRun(p.root, summary.runId)?.map((e) => e.type),
+      events.map((e) => e.type),
+    );
   });
 
   test('everything a task prints reaches the record, even right before the worker exits', async () => {

@@ -64,7 +64,13 @@ describe('results JSON would change fail their task, naming the path', () => {
       assert.equal(name in summary.results, false, `${name} has no result`);
     }
     assert.equal(summary.tasks.Honest.status, 'succeeded');
-    assert.deepEqual(summary.results.Honest, { when: new Date(0), bytes: Buffer.from('hi'), optional: undefined, list: [1, 'two', null], nested: { ok: true } });
+    assert.deepEqual(summary.results.Honest, {
+      when: new Date(0),
+      bytes: Buffer.from('hi'),
+      optional: undefined,
+      list: [1, 'two', null],
+      nested: { ok: true },
+    });
     assert.equal(summary.tasks.Nothing.status, 'succeeded');
     assert.deepEqual(summary.results.Shared, { a: { n: 1 }, b: [{ n: 1 }, { n: 1 }] });
     assert.equal(summary.results.After, 3);
@@ -114,9 +120,15 @@ describe('prototype pollution in a task does not break the engine', () => {
     assert.equal(summary.tasks.ArrayPolluter.status, 'succeeded');
     assert.deepEqual(summary.results.ArrayPolluter, [1, 2]);
     assert.equal(summary.status, 'succeeded');
-    assert.ok(events.some((e) => e.type === 'task-log' && e.message === 'still logging'), 'events after the pollution arrive intact');
+    assert.ok(
+      events.some((e) => e.type === 'task-log' && e.message === 'still logging'),
+      'events after the pollution arrive intact',
+    );
     assert.equal(events.at(-1)?.type, 'run-finished');
     const recorded = readRun(p.root, summary.runId) ?? [];
-    assert.deepEqual(recorded.map((e) => e.type), events.map((e) => e.type));
+    assert.deepEqual(
+      recorded.map((e) => e.type),
+      events.map((e) => e.type),
+    );
   });
 });

@@ -85,9 +85,21 @@ describe('jsonProblem', () => {
   });
 
   test('a BigInt is written through BigInt.prototype.toJSON when task code defines one, as JSON.stringify does', () => {
-    const toJSON = { value: function (this: bigint) { return this.toString(); }, configurable: true, writable: true };
-    assert.equal(polluted(BigInt.prototype, () => jsonProblem({ big: 10n }), toJSON), undefined);
-    assert.equal(polluted(BigInt.prototype, () => JSON.stringify({ big: 10n }), toJSON), '{"big":"10"}');
+    const toJSON = {
+      value: function (this: bigint) {
+        return this.toString();
+      },
+      configurable: true,
+      writable: true,
+    };
+    assert.equal(
+      polluted(BigInt.prototype, () => jsonProblem({ big: 10n }), toJSON),
+      undefined,
+    );
+    assert.equal(
+      polluted(BigInt.prototype, () => JSON.stringify({ big: 10n }), toJSON),
+      '{"big":"10"}',
+    );
   });
 
   test('circular references name both ends; shared references are fine', () => {
@@ -189,8 +201,14 @@ describe('jsonProblem', () => {
 
   test('a toJSON planted on Object.prototype or Array.prototype is ignored', () => {
     const value = { a: [1, { b: NaN }] };
-    assert.equal(polluted(Object.prototype, () => jsonProblem(value)), 'result.a[1].b is NaN (JSON would write null)');
-    assert.equal(polluted(Array.prototype, () => jsonProblem(value)), 'result.a[1].b is NaN (JSON would write null)');
+    assert.equal(
+      polluted(Object.prototype, () => jsonProblem(value)),
+      'result.a[1].b is NaN (JSON would write null)',
+    );
+    assert.equal(
+      polluted(Array.prototype, () => jsonProblem(value)),
+      'result.a[1].b is NaN (JSON would write null)',
+    );
     // A getter planted there is not even called.
     let called = false;
     const getter = {
@@ -206,8 +224,14 @@ describe('jsonProblem', () => {
     );
     assert.equal(called, false);
     // Real toJSON methods still count.
-    assert.equal(polluted(Object.prototype, () => jsonProblem({ d: new Date(NaN) })), 'result.d is an invalid Date (JSON would write null)');
-    assert.equal(polluted(Object.prototype, () => jsonProblem({ b: Buffer.from('x') })), undefined);
+    assert.equal(
+      polluted(Object.prototype, () => jsonProblem({ d: new Date(NaN) })),
+      'result.d is an invalid Date (JSON would write null)',
+    );
+    assert.equal(
+      polluted(Object.prototype, () => jsonProblem({ b: Buffer.from('x') })),
+      undefined,
+    );
   });
 
   test('deep nesting does not overflow the stack: a clear message past the bound', () => {
@@ -251,12 +275,16 @@ describe('stringifyImmune', () => {
 
   test('ignores a toJSON planted on Object.prototype, and puts it back', () => {
     const planted = () => 'polluted';
-    const [text, plain, after] = polluted(Object.prototype, () => [stringifyImmune(value), JSON.stringify(value), (Object.prototype as { toJSON?: unknown }).toJSON], {
-      value: planted,
-      configurable: true,
-      writable: true,
-      enumerable: true,
-    });
+    const [text, plain, after] = polluted(
+      Object.prototype,
+      () => [stringifyImmune(value), JSON.stringify(value), (Object.prototype as { toJSON?: unknown }).toJSON],
+      {
+        value: planted,
+        configurable: true,
+        writable: true,
+        enumerable: true,
+      },
+    );
     assert.equal(plain, '"polluted"', 'the pollution is real');
     assert.equal(text, expected);
     assert.equal(after, planted, 'restored after the call');

@@ -26,7 +26,10 @@ describe('LineSplitter', () => {
   });
 
   test('a line of exactly MAX_LINE is one line', () => {
-    assert.deepEqual(split(['q'.repeat(MAX_LINE) + '\n']).map((l) => l.length), [MAX_LINE]);
+    assert.deepEqual(
+      split(['q'.repeat(MAX_LINE) + '\n']).map((l) => l.length),
+      [MAX_LINE],
+    );
   });
 });
 
@@ -35,7 +38,10 @@ describe('splitLong', () => {
     const pieces: string[] = [];
     splitLong('a\nb', (p) => pieces.push(p));
     splitLong('w'.repeat(MAX_LINE + 1), (p) => pieces.push(p));
-    assert.deepEqual(pieces.map((p) => p.length), [3, MAX_LINE, 1]);
+    assert.deepEqual(
+      pieces.map((p) => p.length),
+      [3, MAX_LINE, 1],
+    );
   });
 });
 

@@ -67,7 +67,12 @@ describe('reading run records', () => {
     const rest = [
       stamp(3, { type: 'task-log', task: 'A', message: 'after the gap' }),
       stamp(4, { type: 'task-finished', task: 'A', status: 'succeeded', attempts: 1, durationMs: 5, result: 42 }),
-      stamp(5, { type: 'run-finished', status: 'succeeded', durationMs: 5000, summary: { job: 'job1', runId: run.runId, status: 'succeeded', durationMs: 5000, tasks: {} } }),
+      stamp(5, {
+        type: 'run-finished',
+        status: 'succeeded',
+        durationMs: 5000,
+        summary: { job: 'job1', runId: run.runId, status: 'succeeded', durationMs: 5000, tasks: {} },
+      }),
     ];
     fs.appendFileSync(file, '\n' + rest.join('\n') + '\n');
     assert.ok(fs.statSync(file).size > 512 * 1024 * 1024);
@@ -79,7 +84,10 @@ describe('reading run records', () => {
     assert.deepEqual({ ...summary.results }, { A: 42 });
     assert.equal(summary.tasks.A.status, 'succeeded');
     const events = await replayed(p.root, run.runId);
-    assert.deepEqual(events.map((e) => e.seq), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      [1, 2, 3, 4, 5],
+    );
     assert.equal(events.at(-1)?.type, 'run-finished');
   });
 
@@ -99,7 +107,10 @@ describe('reading run records', () => {
 
     const runs = await listRecordedRuns(p.root);
     const byId = new Map(runs.map((r) => [r.runId, r]));
-    assert.deepEqual(runs.map((r) => r.runId), [broken, empty, garbage, good.runId]);
+    assert.deepEqual(
+      runs.map((r) => r.runId),
+      [broken, empty, garbage, good.runId],
+    );
     assert.equal(byId.get(good.runId)?.status, 'succeeded');
     assert.equal(byId.get(empty)?.status, 'running', 'just created: its run may be starting');
     assert.equal(byId.get(garbage)?.status, 'interrupted');
@@ -108,7 +119,10 @@ describe('reading run records', () => {
     assert.match(byId.get(broken)?.error ?? '', /cannot be read \(EISDIR\)/);
     const summary = await recordedSummary(byId.get(broken)!);
     assert.deepEqual([summary.runId, summary.status, { ...summary.tasks }], [broken, 'interrupted', {}]);
-    assert.deepEqual((await replayed(p.root, broken)).map((e) => e.type), ['run-finished']);
+    assert.deepEqual(
+      (await replayed(p.root, broken)).map((e) => e.type),
+      ['run-finished'],
+    );
   });
 });
 
@@ -128,7 +142,14 @@ describe('interrupted runs', () => {
     assert.ok(text.startsWith(before), 'appended to, nothing rewritten');
     const lines = recordLines(file);
     const added = lines.slice(run.lines.length) as RunEvent[];
-    assert.deepEqual(added.map((e) => [e.type, (e as TaskFinishedEvent).task, e.seq]), [['task-finished', 'B', 6], ['task-finished', 'C', 7], ['run-finished', undefined, 8]]);
+    assert.deepEqual(
+      added.map((e) => [e.type, (e as TaskFinishedEvent).task, e.seq]),
+      [
+        ['task-finished', 'B', 6],
+        ['task-finished', 'C', 7],
+        ['run-finished', undefined, 8],
+      ],
+    );
     const [b, c, end] = added as [TaskFinishedEvent, TaskFinishedEvent, RunFinishedEvent];
     assert.equal(b.status, 'failed');
     assert.equal(b.error?.message, `interrupted: the run's process (pid ${owner.pid} on ${os.hostname()}) ended while this task was running`);
@@ -178,9 +199,15 @@ describe('interrupted runs', () => {
     fs.writeFileSync(`${file}.lock`, JSON.stringify({ ...currentOwner(), time: Date.now() }));
     const shown = await inspectRun(p.root, run.runId);
     assert.equal(shown?.status, 'interrupted');
-    assert.deepEqual(shown?.completion?.map((e) => e.type), ['task-finished', 'run-finished']);
+    assert.deepEqual(
+      shown?.completion?.map((e) => e.type),
+      ['task-finished', 'run-finished'],
+    );
     assert.equal(recordLines(file).length, run.lines.length, 'not written');
-    assert.deepEqual((await replayed(p.root, run.runId)).map((e) => e.type), ['run-started', 'task-started', 'task-finished', 'run-finished']);
+    assert.deepEqual(
+      (await replayed(p.root, run.runId)).map((e) => e.type),
+      ['run-started', 'task-started', 'task-finished', 'run-finished'],
+    );
 
     fs.writeFileSync(`${file}.lock`, JSON.stringify({ ...(await deadOwner()), time: Date.now() }));
     const written = await inspectRun(p.root, run.runId);
@@ -196,8 +223,14 @@ describe('interrupted runs', () => {
     await inspectRun(p.root, run.runId);
     const lines = recordLines(file);
     assert.equal(lines[2], undefined, 'the cut line stays, unparseable, on its own');
-    assert.deepEqual(lines.slice(3).map((e) => e?.type), ['task-finished', 'run-finished']);
-    assert.deepEqual((await replayed(p.root, run.runId)).map((e) => e.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      lines.slice(3).map((e) => e?.type),
+      ['task-finished', 'run-finished'],
+    );
+    assert.deepEqual(
+      (await replayed(p.root, run.runId)).map((e) => e.seq),
+      [1, 2, 3, 4],
+    );
   });
 
   test("a run whose owner is alive is running, however long since its last event; this process' runs are never interrupted", async () => {
@@ -207,7 +240,9 @@ describe('interrupted runs', () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {
       const start = ownerStart(sleeper.pid!);
-      const other = new SyntheticRun(p.root, runId(), ['A'], { pid: sleeper.pid!, host: os.hostname(), ...(start === undefined ? {} : { start }) }).started('A');
+      const other = new SyntheticRun(p.root, runId(), ['A'], { pid: sleeper.pid!, host: os.hostname(), ...(start === undefined ? {} : { start }) }).started(
+        'A',
+      );
       age(other.write(), 60 * 60_000);
       for (const run of [mine, other]) {
         const found = await inspectRun(p.root, run.runId);

@@ -25,11 +25,17 @@ async function run(p: TempProject, extra: Partial<Parameters<typeof runJob>[0]> 
 
 describe('runJob', () => {
   test('runs TypeScript tasks importing fastasyncio and their relative imports, passing results by name', async () => {
-    const p = project([{ name: 'Task1', params: { n: 20 } }, { name: 'Task2', dependencies: ['Task1'] }], {
-      'src/job/task/helpers/double.ts': 'export const double = (n: number): number => n * 2;\n',
-      'src/job/task/task1.ts': `import { BaseTask, type TaskContext } from 'fastasyncio';\nimport { double } from './helpers/double';\nexport class Task1 extends BaseTask {\n  async execute(_input: Record<string, unknown>, ctx: TaskContext): Promise<number> {\n    ctx.log('doubling');\n    return double(ctx.params.n as number);\n  }\n}\n`,
-      'src/job/task/task2.ts': `export class Task2 {\n  async execute(input: { Task1: number }): Promise<number> {\n    return input.Task1 + 2;\n  }\n}\n`,
-    });
+    const p = project(
+      [
+        { name: 'Task1', params: { n: 20 } },
+        { name: 'Task2', dependencies: ['Task1'] },
+      ],
+      {
+        'src/job/task/helpers/double.ts': 'export const double = (n: number): number => n * 2;\n',
+        'src/job/task/task1.ts': `import { BaseTask, type TaskContext } from 'fastasyncio';\nimport { double } from './helpers/double';\nexport class Task1 extends BaseTask {\n  async execute(_input: Record<string, unknown>, ctx: TaskContext): Promise<number> {\n    ctx.log('doubling');\n    return double(ctx.params.n as number);\n  }\n}\n`,
+        'src/job/task/task2.ts': `export class Task2 {\n  async execute(input: { Task1: number }): Promise<number> {\n    return input.Task1 + 2;\n  }\n}\n`,
+      },
+    );
     const { summary, events } = await run(p);
     assert.equal(summary.status, 'succeeded');
     assert.deepEqual(summary.results, Object.assign(Object.create(null), { Task1: 40, Task2: 42 }));
@@ -44,8 +50,10 @@ describe('runJob', () => {
     try {
       const p = project([{ name: 'Task1' }, { name: 'Task2', dependencies: ['Task1'] }, { name: 'Sneaky' }], {
         'src/job/task/lib/add.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n',
-        'src/job/task/task1.ts': "import { BaseTask, type TaskContext } from 'fastasyncio';\nimport { add } from './lib/add';\nexport class Task1 extends BaseTask {\n  async execute(_i: unknown, ctx: TaskContext): Promise<number> {\n    ctx.log('adding');\n    return add(40, 2);\n  }\n}\n",
-        'src/job/task/task2.ts': "export class Task2 {\n  async execute(input: { Task1: number }): Promise<number> {\n    const x: number = input.Task1;\n    throw new Error('got ' + x);\n  }\n}\n",
+        'src/job/task/task1.ts':
+          "import { BaseTask, type TaskContext } from 'fastasyncio';\nimport { add } from './lib/add';\nexport class Task1 extends BaseTask {\n  async execute(_i: unknown, ctx: TaskContext): Promise<number> {\n    ctx.log('adding');\n    return add(40, 2);\n  }\n}\n",
+        'src/job/task/task2.ts':
+          "export class Task2 {\n  async execute(input: { Task1: number }): Promise<number> {\n    const x: number = input.Task1;\n    throw new Error('got ' + x);\n  }\n}\n",
         'src/job/task/sneaky.ts': "import '../../../../../../../etc/hostname';\nexport class Sneaky { async execute() { return 1; } }\n",
       });
       const { summary, events } = await run(p);
@@ -101,7 +109,9 @@ describe('runJob', () => {
   });
 
   test('a relative import that leaves the project is refused', async () => {
-    const p = project([{ name: 'Sneaky' }], { 'src/job/task/sneaky.ts': "import '../../../../../../../etc/hostname';\nexport class Sneaky { async execute() { return 1; } }\n" });
+    const p = project([{ name: 'Sneaky' }], {
+      'src/job/task/sneaky.ts': "import '../../../../../../../etc/hostname';\nexport class Sneaky { async execute() { return 1; } }\n",
+    });
     const { summary } = await run(p);
     assert.equal(summary.tasks.Sneaky.status, 'failed');
     assert.match(summary.tasks.Sneaky.error ?? '', /outside the project/);
@@ -184,15 +194,16 @@ exports.MyHandler = class MyHandler extends GenericJobHandler {
     });
 
     test('a throwing beforeJob fails the run and skips every task', async () => {
-      const p = project(
-        tasks,
-        handler("exports.MyHandler = class MyHandler { async beforeJob() { throw new Error('not today'); } };\n"),
-        { handler: 'my_handler.MyHandler' },
-      );
+      const p = project(tasks, handler("exports.MyHandler = class MyHandler { async beforeJob() { throw new Error('not today'); } };\n"), {
+        handler: 'my_handler.MyHandler',
+      });
       const { summary } = await run(p);
       assert.equal(summary.status, 'failed');
       assert.match(summary.error ?? '', /not today/);
-      assert.deepEqual(Object.values(summary.tasks).map((t) => t.status), ['skipped', 'skipped']);
+      assert.deepEqual(
+        Object.values(summary.tasks).map((t) => t.status),
+        ['skipped', 'skipped'],
+      );
     });
   });
 
@@ -206,9 +217,16 @@ exports.MyHandler = class MyHandler extends GenericJobHandler {
       assert.equal(summary.results.Small, 200000, 'the dependent got the whole result');
       assert.deepEqual(p.records(), [`${summary.runId}.jsonl`]);
       const recorded = readRun(p.root, summary.runId)!;
-      assert.deepEqual(recorded.map((e) => e.type), events.map((e) => e.type));
+      assert.deepEqual(
+        recorded.map((e) => e.type),
+        events.map((e) => e.type),
+      );
       const big = recorded.find((e) => e.type === 'task-finished' && e.task === 'Big');
-      assert.deepEqual(big?.type === 'task-finished' && big.result, { $truncated: true, bytes: 200002, preview: JSON.stringify('x'.repeat(200000)).slice(0, 1000) });
+      assert.deepEqual(big?.type === 'task-finished' && big.result, {
+        $truncated: true,
+        bytes: 200002,
+        preview: JSON.stringify('x'.repeat(200000)).slice(0, 1000),
+      });
       const [listed] = listRuns(p.root);
       assert.equal(listed.runId, summary.runId);
       assert.equal(listed.status, 'succeeded');
@@ -219,7 +237,10 @@ exports.MyHandler = class MyHandler extends GenericJobHandler {
       const p = project([{ name: 'Task1' }], taskModule('Task1', 'return 1;'));
       const ids: string[] = [];
       for (let i = 0; i < 4; i++) ids.push((await run(p, { record: { keep: 2 } })).summary.runId);
-      assert.deepEqual(p.records(), ids.slice(-2).map((id) => `${id}.jsonl`));
+      assert.deepEqual(
+        p.records(),
+        ids.slice(-2).map((id) => `${id}.jsonl`),
+      );
     });
   });
 

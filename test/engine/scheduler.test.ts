@@ -53,7 +53,7 @@ describe('scheduler', () => {
         seen = x.input;
         return (x.input['__proto__'] as number) + (x.input['constructor'] as number);
       },
-    } as Record<string, Body>);
+    });
     assert.deepEqual(Object.keys(seen).sort(), ['__proto__', 'constructor']);
     assert.equal(seen['__proto__'], 2);
     assert.equal(seen['constructor'], 3);
@@ -99,7 +99,10 @@ describe('scheduler', () => {
   });
 
   test('a timeout aborts the signal and ends the task timedOut; its dependents are skipped', async () => {
-    const model = job([{ id: 'Slow', timeout: 0.05 }, { id: 'After', dependencies: ['Slow'] }]);
+    const model = job([
+      { id: 'Slow', timeout: 0.05 },
+      { id: 'After', dependencies: ['Slow'] },
+    ]);
     let reason: unknown;
     const { finished } = await run(model, {
       Slow: async (x) => {
@@ -133,8 +136,17 @@ describe('scheduler', () => {
       },
     });
     const retrying = events.filter((e) => e.type === 'task-retrying');
-    assert.deepEqual(retrying.map((e) => [e.attempt, e.delayMs]), [[1, 20], [2, 40]]);
-    assert.deepEqual(events.filter((e) => e.type === 'task-started').map((e) => e.attempt), [1, 2, 3]);
+    assert.deepEqual(
+      retrying.map((e) => [e.attempt, e.delayMs]),
+      [
+        [1, 20],
+        [2, 40],
+      ],
+    );
+    assert.deepEqual(
+      events.filter((e) => e.type === 'task-started').map((e) => e.attempt),
+      [1, 2, 3],
+    );
     assert.equal(finished.get('Flaky')?.status, 'succeeded');
     assert.equal(finished.get('Flaky')?.attempts, 3);
   });
@@ -153,7 +165,10 @@ describe('scheduler', () => {
 
   test('the concurrency limit holds, from the job and overridden by the run', async () => {
     const tasks = Array.from({ length: 12 }, (_, i) => ({ id: `T${i}`, className: 'Work' }));
-    for (const [limit, override] of [[3, undefined], [3, 2]] as const) {
+    for (const [limit, override] of [
+      [3, undefined],
+      [3, 2],
+    ] as const) {
       let active = 0;
       let peak = 0;
       const body: Body = async () => {
@@ -201,11 +216,17 @@ describe('scheduler', () => {
 
   test('events are numbered in order and are plain JSON', async () => {
     const { events } = await run(job([{ id: 'A' }, { id: 'B', dependencies: ['A'] }]), { A: () => ({ n: 1 }), B: () => 2 });
-    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      events.map((_, i) => i + 1),
+    );
     for (const e of events) assert.deepEqual(JSON.parse(JSON.stringify(e)), e);
   });
 
   test('a bad concurrency value is refused with a message that names it', () => {
-    assert.throws(() => runGraph({ runId: 'r', job: job([{ id: 'A' }]), executor: { execute: async () => 1 }, concurrency: -1, emit: () => {}, nextSeq: () => 0 }), /Expected `concurrency` to be a positive integer, got -1/);
+    assert.throws(
+      () => runGraph({ runId: 'r', job: job([{ id: 'A' }]), executor: { execute: async () => 1 }, concurrency: -1, emit: () => {}, nextSeq: () => 0 }),
+      /Expected `concurrency` to be a positive integer, got -1/,
+    );
   });
 });

@@ -65,12 +65,21 @@ describe('output a task cannot overwhelm the runner with', () => {
     assert.equal(events.at(-1)?.type, 'run-finished');
     const notice = events.find((e) => e.type === 'task-log' && e.dropped);
     assert.ok(notice?.type === 'task-log' && notice.task === 'Flood' && notice.dropped!.chars > 500 * MB, 'one line says how much was dropped');
-    assert.ok(events.every((e) => e.type !== 'task-log' || e.message.length <= 64 * 1024), 'lines are split at 64 KB');
+    assert.ok(
+      events.every((e) => e.type !== 'task-log' || e.message.length <= 64 * 1024),
+      'lines are split at 64 KB',
+    );
     assert.ok(fs.statSync(recordFile(p.root, summary.runId)).size < 12 * MB, 'the record keeps the task budget (8 MB), not 600 MB');
   });
 
   test('300 MB written straight to file descriptor 1 (past any capture) is read in bounded lines and budgeted', async () => {
-    const p = project([{ name: 'Native' }], taskModule('Native', "const fs = require('node:fs'); const chunk = Buffer.alloc(1 << 20, 'n'); for (let i = 0; i < 300; i++) fs.writeSync(1, chunk); return 1;"));
+    const p = project(
+      [{ name: 'Native' }],
+      taskModule(
+        'Native',
+        "const fs = require('node:fs'); const chunk = Buffer.alloc(1 << 20, 'n'); for (let i = 0; i < 300; i++) fs.writeSync(1, chunk); return 1;",
+      ),
+    );
     const { code, summary, stderr } = await runCli(p);
     assert.equal(code, 0, stderr);
     assert.equal(summary?.status, 'succeeded');
@@ -105,13 +114,21 @@ describe('output a task cannot overwhelm the runner with', () => {
       ...taskModule('Quiet', "ctx.log('still heard'); return 2;"),
     });
     const events: RunEvent[] = [];
-    const summary = await runJobInChild({ configFile: p.configFile, job: 'job1', outputLimits: { task: 100 * 1024, run: 1 * MB }, onEvent: (e) => events.push(e) });
+    const summary = await runJobInChild({
+      configFile: p.configFile,
+      job: 'job1',
+      outputLimits: { task: 100 * 1024, run: 1 * MB },
+      onEvent: (e) => events.push(e),
+    });
     assert.equal(summary.status, 'succeeded');
     const chatty = events.filter((e) => e.type === 'task-log' && e.task === 'Chatty');
     const kept = Math.floor((100 * 1024) / 99);
     assert.equal(chatty.length, kept + 1, 'kept 100 KB of 99-character lines, then one notice');
     assert.deepEqual((chatty.at(-1) as { dropped?: unknown }).dropped, { lines: 100000 - kept, chars: (100000 - kept) * 99 });
-    assert.ok(events.some((e) => e.type === 'task-log' && e.task === 'Quiet' && e.message === 'still heard'), "another task's budget is its own");
+    assert.ok(
+      events.some((e) => e.type === 'task-log' && e.task === 'Quiet' && e.message === 'still heard'),
+      "another task's budget is its own",
+    );
   });
 });
 
@@ -149,7 +166,10 @@ describe('a worker killed for a stuck task', () => {
       ],
       {
         ...taskModule('Stuck', 'await sleep(100); while (true) {}'),
-        ...taskModule('Beside', "ctx.log('attempt ' + ctx.attempt + ' in ' + process.pid); await sleep(1500, ctx.signal); return { attempt: ctx.attempt, pid: process.pid };"),
+        ...taskModule(
+          'Beside',
+          "ctx.log('attempt ' + ctx.attempt + ' in ' + process.pid); await sleep(1500, ctx.signal); return { attempt: ctx.attempt, pid: process.pid };",
+        ),
         ...taskModule('Later', 'return input.Beside.attempt;'),
         ...taskModule('Blocked', 'return 1;'),
       },
@@ -167,7 +187,10 @@ describe('a worker killed for a stuck task', () => {
     assert.equal(new Set(pids).size, 2, 'the second attempt ran in another worker');
     assert.equal(events.filter((e) => e.type === 'run-started').length, 1);
     assert.equal(events.at(-1)?.type, 'run-finished');
-    assert.deepEqual(readRun(p.root, summary.runId)?.map((e) => e.seq), events.map((e) => e.seq));
+    assert.deepEqual(
+      readRun(p.root, summary.runId)?.map((e) => e.seq),
+      events.map((e) => e.seq),
+    );
   });
 
   test('a stuck task with retries left is retried in the new worker', async () => {

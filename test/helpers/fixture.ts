@@ -125,7 +125,11 @@ export function assertProblems(problems: readonly Problem[], ranges: readonly Ra
   assert.deepEqual(
     problems.map(where),
     codes.map((code, i) => where({ code, range: ranges[i] })),
-    `problems: ${JSON.stringify(problems.map((p) => `${where(p)} ${p.message}`), null, 1)}`,
+    `problems: ${JSON.stringify(
+      problems.map((p) => `${where(p)} ${p.message}`),
+      null,
+      1,
+    )}`,
   );
 }
 

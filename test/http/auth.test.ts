@@ -38,14 +38,29 @@ describe('HTTP API safety', () => {
     assert.equal(missing.status, 401);
     assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="fastasyncio"');
     assert.equal(missing.headers.get('content-type'), 'application/problem+json; charset=utf-8');
-    assert.deepEqual(await missing.json(), { type: 'urn:fastasyncio:problem:unauthorized', title: 'A valid bearer token is required', status: 401, detail: 'send Authorization: Bearer <token>', instance: '/jobs' });
+    assert.deepEqual(await missing.json(), {
+      type: 'urn:fastasyncio:problem:unauthorized',
+      title: 'A valid bearer token is required',
+      status: 401,
+      detail: 'send Authorization: Bearer <token>',
+      instance: '/jobs',
+    });
     for (const authorization of [`Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}X`, 'Bearer ', `Basic ${TOKEN}`, TOKEN, `Bearer ${TOKEN} extra`]) {
       const wrong = await bare('/jobs', { headers: { authorization } });
       assert.equal(wrong.status, 401, authorization);
       await wrong.body?.cancel();
     }
     // Every endpoint but /health is guarded, and a refused request starts nothing.
-    for (const [method, p] of [['GET', '/openapi.json'], ['GET', '/jobs/quick'], ['POST', '/jobs/quick/runs'], ['GET', '/runs'], ['GET', '/runs/20200101T000000000Z-abcdef'], ['GET', '/runs/20200101T000000000Z-abcdef/events'], ['POST', '/runs/20200101T000000000Z-abcdef/cancel'], ['GET', '/nothing']]) {
+    for (const [method, p] of [
+      ['GET', '/openapi.json'],
+      ['GET', '/jobs/quick'],
+      ['POST', '/jobs/quick/runs'],
+      ['GET', '/runs'],
+      ['GET', '/runs/20200101T000000000Z-abcdef'],
+      ['GET', '/runs/20200101T000000000Z-abcdef/events'],
+      ['POST', '/runs/20200101T000000000Z-abcdef/cancel'],
+      ['GET', '/nothing'],
+    ]) {
       const answer = await bare(p, { method });
       assert.equal(answer.status, 401, `${method} ${p}`);
       await answer.body?.cancel();
@@ -55,7 +70,9 @@ describe('HTTP API safety', () => {
     assert.equal((await bare('/jobs', { headers: { authorization: `bearer   ${TOKEN}` } })).status, 200, 'the scheme is case-insensitive');
     const runId = await s.start('quick');
     assert.equal((await s.finished(runId)).status, 'succeeded');
-    const doc = (await s.json<{ security: unknown; components: { securitySchemes: unknown }; paths: Record<string, { get?: { security?: unknown } }> }>('/openapi.json')).body;
+    const doc = (
+      await s.json<{ security: unknown; components: { securitySchemes: unknown }; paths: Record<string, { get?: { security?: unknown } }> }>('/openapi.json')
+    ).body;
     assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
     assert.deepEqual(doc.components.securitySchemes, { bearerAuth: { type: 'http', scheme: 'bearer' } });
     assert.deepEqual(doc.paths['/health'].get?.security, []);
@@ -74,7 +91,10 @@ describe('HTTP API safety', () => {
     try {
       for (const host of ['0.0.0.0', '::']) {
         const server = createServer({ configFile: project.configFile, host, port: 0, watch: false, log: () => {} });
-        await assert.rejects(server.listen(), (error: Error) => error instanceof UnsafeBindError && error.message.startsWith(`refusing to listen on ${host} without a token`));
+        await assert.rejects(
+          server.listen(),
+          (error: Error) => error instanceof UnsafeBindError && error.message.startsWith(`refusing to listen on ${host} without a token`),
+        );
         assert.equal(server.app.server.listening, false);
         await server.close();
       }
@@ -169,7 +189,10 @@ describe('HTTP API safety', () => {
     const plain = await off.request('/jobs', { headers: { origin: 'http://app.example' } });
     assert.equal(plain.status, 200);
     assert.equal(plain.headers.get('access-control-allow-origin'), null);
-    assert.equal((await off.request('/jobs', { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST' } })).status, 404);
+    assert.equal(
+      (await off.request('/jobs', { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST' } })).status,
+      404,
+    );
 
     const on = await serve({ cors: ['http://app.example'], token: TOKEN });
     const allowed = await on.request('/jobs', { headers: { origin: 'http://app.example' } });
@@ -178,12 +201,18 @@ describe('HTTP API safety', () => {
     const other = await on.request('/jobs', { headers: { origin: 'http://evil.example' } });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
     // Preflights carry no credentials: answered without the token.
-    const preflight = await fetch(`${on.url}/jobs/quick/runs`, { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    const preflight = await fetch(`${on.url}/jobs/quick/runs`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://app.example');
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);
     assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
-    const refusedPreflight = await fetch(`${on.url}/jobs/quick/runs`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    const refusedPreflight = await fetch(`${on.url}/jobs/quick/runs`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+    });
     assert.equal(refusedPreflight.headers.get('access-control-allow-origin'), null);
     assert.equal(refusedPreflight.headers.get('access-control-allow-methods'), null);
     // The event stream carries the CORS headers too.

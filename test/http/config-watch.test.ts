@@ -18,7 +18,10 @@ describe('the served config changes while serving', () => {
     s.writeConfig(withJob({ name: 'fresh', handler: 'GenericJobHandler', tasks: [{ name: 'C' }] }));
     const jobs = await s.json<JobList>('/jobs');
     assert.deepEqual(jobs.body.config, { version: 2, valid: true, inEffect: 2 });
-    assert.deepEqual(jobs.body.jobs.map((j) => j.name), ['quick', 'slow', 'failing', 'steps', 'fresh']);
+    assert.deepEqual(
+      jobs.body.jobs.map((j) => j.name),
+      ['quick', 'slow', 'failing', 'steps', 'fresh'],
+    );
     const started = await s.json<{ runId: string; configVersion: number }>('/jobs/fresh/runs', { method: 'POST' });
     assert.equal(started.status, 202);
     assert.equal(started.body.configVersion, 2);
@@ -35,7 +38,11 @@ describe('the served config changes while serving', () => {
     assert.deepEqual(broken.body.config, { version: 2, valid: false, inEffect: 1 });
     assert.equal(broken.body.diagnostics[0].code, 'syntax');
     assert.equal(broken.body.diagnostics[0].severity, 'error');
-    assert.deepEqual(broken.body.jobs.map((j) => j.name), ['quick', 'slow', 'failing', 'steps'], 'the jobs in effect');
+    assert.deepEqual(
+      broken.body.jobs.map((j) => j.name),
+      ['quick', 'slow', 'failing', 'steps'],
+      'the jobs in effect',
+    );
     const started = await s.json<{ runId: string; configVersion: number }>('/jobs/quick/runs', { method: 'POST' });
     assert.equal(started.status, 202);
     assert.equal(started.body.configVersion, 1);
@@ -47,10 +54,16 @@ describe('the served config changes while serving', () => {
     s.writeConfig(withJob({ name: 'fresh', handler: 'GenericJobHandler', tasks: [{ name: 'C', dependencies: ['Nope'] }] }));
     const invalid = await s.json<JobList>('/jobs');
     assert.deepEqual(invalid.body.config, { version: 3, valid: false, inEffect: 1 });
-    assert.deepEqual(invalid.body.diagnostics.map((p) => p.code), ['unknown-dependency']);
+    assert.deepEqual(
+      invalid.body.diagnostics.map((p) => p.code),
+      ['unknown-dependency'],
+    );
     const refused = await s.json<{ status: number; diagnostics: { code: string }[] }>('/jobs/fresh/runs', { method: 'POST' });
     assert.equal(refused.status, 422);
-    assert.deepEqual(refused.body.diagnostics.map((d) => d.code), ['unknown-dependency']);
+    assert.deepEqual(
+      refused.body.diagnostics.map((d) => d.code),
+      ['unknown-dependency'],
+    );
 
     // Fixed: it takes effect.
     s.writeConfig(withJob({ name: 'fresh', handler: 'GenericJobHandler', tasks: [{ name: 'C' }] }));
@@ -59,7 +72,16 @@ describe('the served config changes while serving', () => {
   });
 
   test('a run already going is not disturbed by an edit', async () => {
-    const s = await serve({ config: withJob({ name: 'long', handler: 'GenericJobHandler', tasks: [{ name: 'Slow', params: { ms: 1500 } }, { name: 'B2', task: 'C', dependencies: ['Slow'] }] }) });
+    const s = await serve({
+      config: withJob({
+        name: 'long',
+        handler: 'GenericJobHandler',
+        tasks: [
+          { name: 'Slow', params: { ms: 1500 } },
+          { name: 'B2', task: 'C', dependencies: ['Slow'] },
+        ],
+      }),
+    });
     const runId = await s.start('long');
     await waitFor(async () => (await s.json<RunSummary>(`/runs/${runId}`)).body.tasks.Slow?.status === 'running', 'Slow to be running');
     // Remove the job, then break the file: the run goes on with the version it started with.
@@ -77,7 +99,10 @@ describe('the served config changes while serving', () => {
     const s = await serve({ config: withJob({ name: 'later', handler: 'GenericJobHandler', tasks: [{ name: 'Later' }] }) });
     const first = await s.json<JobList>('/jobs');
     assert.deepEqual(first.body.config, { version: 1, valid: false, inEffect: null });
-    assert.deepEqual(first.body.diagnostics.map((p) => p.code), ['missing-task']);
+    assert.deepEqual(
+      first.body.diagnostics.map((p) => p.code),
+      ['missing-task'],
+    );
     // The missing module appears: the config text is the same, its analysis is not.
     s.project.write('src/job/task/later.js', "exports.Later = class Later { async execute() { return 'late'; } };\n");
     await waitFor(() => s.server.config.inEffect?.version === 2, 'the watcher to re-analyse the config');

@@ -33,36 +33,70 @@ describe('HTTP API endpoints', () => {
 
   test('GET /openapi.json documents every route with its parameters, bodies, answers and problems', async () => {
     const s = await serve();
-    const { status, headers, body } = await s.json<{ openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: unknown }>> }>('/openapi.json');
+    const { status, headers, body } = await s.json<{
+      openapi: string;
+      paths: Record<
+        string,
+        Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: unknown }>
+      >;
+    }>('/openapi.json');
     assert.equal(status, 200);
     assert.match(headers.get('content-type') ?? '', /^application\/json/);
     assert.equal(body.openapi, '3.1.0');
-    assert.deepEqual(Object.keys(body.paths).sort(), ['/health', '/jobs', '/jobs/{job}', '/jobs/{job}/runs', '/openapi.json', '/runs', '/runs/{runId}', '/runs/{runId}/cancel', '/runs/{runId}/events']);
+    assert.deepEqual(Object.keys(body.paths).sort(), [
+      '/health',
+      '/jobs',
+      '/jobs/{job}',
+      '/jobs/{job}/runs',
+      '/openapi.json',
+      '/runs',
+      '/runs/{runId}',
+      '/runs/{runId}/cancel',
+      '/runs/{runId}/events',
+    ]);
     const documented = Object.entries(body.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const registered = s.server.routes.map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
     assert.deepEqual(documented.sort(), registered.sort());
     const start = body.paths['/jobs/{job}/runs'].post;
-    assert.deepEqual(start.parameters?.map((p) => `${p.in}:${p.name}`), ['path:job']);
+    assert.deepEqual(
+      start.parameters?.map((p) => `${p.in}:${p.name}`),
+      ['path:job'],
+    );
     assert.ok(start.requestBody);
     assert.deepEqual(Object.keys(start.responses).sort(), ['202', '400', '404', '413', '415', '422', '429', '500', '503']);
     assert.ok(start.responses['422'].content?.['application/problem+json']);
     assert.ok(body.paths['/runs/{runId}/events'].get.responses['200'].content?.['text/event-stream']);
-    assert.deepEqual(body.paths['/runs/{runId}/events'].get.parameters?.map((p) => `${p.in}:${p.name}`), ['path:runId', 'header:last-event-id']);
-    assert.deepEqual(body.paths['/runs'].get.parameters?.map((p) => `${p.in}:${p.name}`), ['query:limit', 'query:before']);
+    assert.deepEqual(
+      body.paths['/runs/{runId}/events'].get.parameters?.map((p) => `${p.in}:${p.name}`),
+      ['path:runId', 'header:last-event-id'],
+    );
+    assert.deepEqual(
+      body.paths['/runs'].get.parameters?.map((p) => `${p.in}:${p.name}`),
+      ['query:limit', 'query:before'],
+    );
   });
 
   test('GET /jobs lists the jobs and the current problems; GET /jobs/{job} is the plan', async () => {
     const s = await serve();
     const check = await documentValidator(s);
-    const jobs = await s.json<{ config: { version: number; valid: boolean; inEffect: number }; diagnostics: unknown[]; jobs: { name: string; tasks: { name: string; dependencies: string[] }[] }[] }>('/jobs');
+    const jobs = await s.json<{
+      config: { version: number; valid: boolean; inEffect: number };
+      diagnostics: unknown[];
+      jobs: { name: string; tasks: { name: string; dependencies: string[] }[] }[];
+    }>('/jobs');
     assert.equal(jobs.status, 200);
     check('JobList', jobs.body);
     assert.deepEqual(jobs.body.config, { version: 1, valid: true, inEffect: 1 });
     assert.deepEqual(jobs.body.diagnostics, []);
-    assert.deepEqual(jobs.body.jobs.map((j) => j.name), ['quick', 'slow', 'failing', 'steps']);
+    assert.deepEqual(
+      jobs.body.jobs.map((j) => j.name),
+      ['quick', 'slow', 'failing', 'steps'],
+    );
     assert.deepEqual(jobs.body.jobs[0].tasks[1], { name: 'B', task: 'B', dependencies: ['A'] });
 
-    const plan = await s.json<{ job: string; stages: { index: number; tasks: string[]; after: string[] }[]; tasks: { name: string; stage: number }[] }>('/jobs/quick');
+    const plan = await s.json<{ job: string; stages: { index: number; tasks: string[]; after: string[] }[]; tasks: { name: string; stage: number }[] }>(
+      '/jobs/quick',
+    );
     assert.equal(plan.status, 200);
     check('JobPlan', plan.body);
     assert.equal(plan.body.job, 'quick');
@@ -70,13 +104,22 @@ describe('HTTP API endpoints', () => {
       { index: 1, tasks: ['A', 'C'], after: [] },
       { index: 2, tasks: ['B'], after: ['A'] },
     ]);
-    assert.deepEqual(plan.body.tasks.map((t) => [t.name, t.stage]), [['A', 1], ['B', 2], ['C', 1]]);
+    assert.deepEqual(
+      plan.body.tasks.map((t) => [t.name, t.stage]),
+      [
+        ['A', 1],
+        ['B', 2],
+        ['C', 1],
+      ],
+    );
   });
 
-  test('POST /jobs/{job}/runs answers 202 with a Location; GET /runs/{runId} is the CLI\'s JSON summary', async () => {
+  test("POST /jobs/{job}/runs answers 202 with a Location; GET /runs/{runId} is the CLI's JSON summary", async () => {
     const s = await serve();
     const check = await documentValidator(s);
-    const started = await s.json<{ runId: string; job: string; status: string; href: string; events: string; configVersion: number }>('/jobs/quick/runs', { method: 'POST' });
+    const started = await s.json<{ runId: string; job: string; status: string; href: string; events: string; configVersion: number }>('/jobs/quick/runs', {
+      method: 'POST',
+    });
     assert.equal(started.status, 202);
     check('RunAccepted', started.body);
     const { runId } = started.body;
@@ -93,7 +136,13 @@ describe('HTTP API endpoints', () => {
     const cli = spawnSync(process.execPath, [CLI, 'run', s.project.configFile, 'quick', '--format', 'json'], { encoding: 'utf8' });
     assert.equal(cli.status, 0, cli.stderr);
     const printed = JSON.parse(cli.stdout) as RunSummary;
-    const shape = (x: RunSummary) => ({ keys: Object.keys(x), tasks: Object.fromEntries(Object.entries(x.tasks).map(([k, v]) => [k, Object.keys(v)])), results: x.results, status: x.status, job: x.job });
+    const shape = (x: RunSummary) => ({
+      keys: Object.keys(x),
+      tasks: Object.fromEntries(Object.entries(x.tasks).map(([k, v]) => [k, Object.keys(v)])),
+      results: x.results,
+      status: x.status,
+      job: x.job,
+    });
     assert.deepEqual(shape(summary), shape(printed));
   });
 
@@ -127,11 +176,17 @@ describe('HTTP API endpoints', () => {
 
     const page1 = await s.json<{ runs: { runId: string; job: string; status: string; durationMs: number }[]; next?: string }>('/runs?limit=2');
     assert.equal(page1.status, 200);
-    assert.deepEqual(page1.body.runs.map((r) => r.runId), [second, first]);
+    assert.deepEqual(
+      page1.body.runs.map((r) => r.runId),
+      [second, first],
+    );
     assert.deepEqual(page1.body.runs[0], { runId: second, job: 'quick', status: 'succeeded', durationMs: page1.body.runs[0].durationMs });
     assert.equal(page1.body.next, `/runs?limit=2&before=${first}`);
-    const page2 = await s.json<{ runs: { runId: string; status: string }[]; next?: string }>(page1.body.next!);
-    assert.deepEqual(page2.body.runs.map((r) => [r.runId, r.status]), [[fromCli, 'failed']]);
+    const page2 = await s.json<{ runs: { runId: string; status: string }[]; next?: string }>(page1.body.next);
+    assert.deepEqual(
+      page2.body.runs.map((r) => [r.runId, r.status]),
+      [[fromCli, 'failed']],
+    );
     assert.equal(page2.body.next, undefined);
     const all = await s.json<{ runs: unknown[] }>('/runs');
     assert.equal(all.body.runs.length, 3);

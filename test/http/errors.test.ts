@@ -40,13 +40,19 @@ describe('HTTP API errors are problem details', () => {
     const wrongType = await expectProblem(await s.request('/jobs/quick/runs', post('{"concurrency": "2"}')), 400, 'malformed-request');
     assert.deepEqual(wrongType.errors, [{ in: 'body', path: '/concurrency', message: 'must be integer' }]);
     const zero = await expectProblem(await s.request('/jobs/quick/runs', post('{"concurrency": 0}')), 400);
-    assert.deepEqual(zero.errors?.map((e) => e.path), ['/concurrency']);
+    assert.deepEqual(
+      zero.errors?.map((e) => e.path),
+      ['/concurrency'],
+    );
     const extra = await expectProblem(await s.request('/jobs/quick/runs', post('{"concurrency": 2, "configFile": "/etc/passwd"}')), 400);
     assert.match(extra.detail ?? '', /additional properties/);
     await expectProblem(await s.request('/jobs/quick/runs', post('[1, 2]')), 400);
     await expectProblem(await s.request('/jobs/quick/runs', post('', 'application/json')), 400);
     const query = await expectProblem(await s.request('/runs?limit=0'), 400);
-    assert.deepEqual(query.errors?.map((e) => [e.in, e.path]), [['querystring', '/limit']]);
+    assert.deepEqual(
+      query.errors?.map((e) => [e.in, e.path]),
+      [['querystring', '/limit']],
+    );
     await expectProblem(await s.request('/runs?limit=many'), 400);
     await expectProblem(await s.request('/runs?before=..%2Fsecret'), 400);
     // Nothing was started by any of these.
@@ -94,12 +100,18 @@ describe('HTTP API errors are problem details', () => {
     const s = await serve({ config: broken });
     const answer = await expectProblem(await s.request('/jobs/quick/runs', { method: 'POST' }), 422, 'config-has-errors');
     assert.match(answer.detail ?? '', /has 1 error\(s\)/);
-    assert.deepEqual(answer.diagnostics?.map((d) => [d.code, d.severity]), [['unknown-dependency', 'error']]);
-    assert.deepEqual(Object.keys(answer.diagnostics![0]).sort(), ['code', 'message', 'range', 'severity']);
+    assert.deepEqual(
+      answer.diagnostics?.map((d) => [d.code, d.severity]),
+      [['unknown-dependency', 'error']],
+    );
+    assert.deepEqual(Object.keys(answer.diagnostics[0]).sort(), ['code', 'message', 'range', 'severity']);
     assert.deepEqual(s.project.records(), [], 'nothing ran');
     const jobs = await s.json<{ config: { valid: boolean; inEffect: number | null }; diagnostics: { code: string }[] }>('/jobs');
     assert.deepEqual(jobs.body.config, { version: 1, valid: false, inEffect: null });
-    assert.deepEqual(jobs.body.diagnostics.map((p) => p.code), ['unknown-dependency']);
+    assert.deepEqual(
+      jobs.body.diagnostics.map((p) => p.code),
+      ['unknown-dependency'],
+    );
     // A config that is not even JSON.
     s.writeConfig('{ "jobs": [ ');
     const syntax = await expectProblem(await s.request('/jobs/quick/runs', { method: 'POST' }), 422, 'config-has-errors');
@@ -126,7 +138,21 @@ describe('HTTP API errors are problem details', () => {
   test('409: cancelling a run the server did not start and that has not ended', async () => {
     const s = await serve();
     const runId = '20200101T000000000Z-abcdef';
-    s.project.write(`.fastasyncio/runs/${runId}.jsonl`, JSON.stringify({ type: 'run-started', runId, seq: 1, time: 1, job: 'quick', configFile: s.project.configFile, root: s.project.root, concurrency: null, tasks: [], stages: [] }) + '\n');
+    s.project.write(
+      `.fastasyncio/runs/${runId}.jsonl`,
+      JSON.stringify({
+        type: 'run-started',
+        runId,
+        seq: 1,
+        time: 1,
+        job: 'quick',
+        configFile: s.project.configFile,
+        root: s.project.root,
+        concurrency: null,
+        tasks: [],
+        stages: [],
+      }) + '\n',
+    );
     assert.equal((await s.json<RunSummary>(`/runs/${runId}`)).body.status, 'running');
     await expectProblem(await s.request(`/runs/${runId}/cancel`, { method: 'POST' }), 409, 'run-not-managed');
   });

@@ -17,10 +17,20 @@ describe('GET /runs/{runId}/events (server-sent events)', () => {
     const stream = events(messages);
     assert.equal(stream[0].type, 'run-started');
     assert.equal(stream[stream.length - 1].type, 'run-finished');
-    assert.deepEqual(stream.map((e) => e.seq), stream.map((_, i) => i + 1), 'every event once, in order');
-    assert.deepEqual(messages.map((m) => m.id), stream.map((e) => String(e.seq)));
+    assert.deepEqual(
+      stream.map((e) => e.seq),
+      stream.map((_, i) => i + 1),
+      'every event once, in order',
+    );
+    assert.deepEqual(
+      messages.map((m) => m.id),
+      stream.map((e) => String(e.seq)),
+    );
     assert.ok(stream.every((e) => e.runId === runId));
-    assert.deepEqual(stream.filter((e) => e.type === 'task-log' && e.task === 'Steps').map((e) => (e as { message: string }).message), ['step 0', 'step 1', 'step 2', 'step 3', 'step 4']);
+    assert.deepEqual(
+      stream.filter((e) => e.type === 'task-log' && e.task === 'Steps').map((e) => (e as { message: string }).message),
+      ['step 0', 'step 1', 'step 2', 'step 3', 'step 4'],
+    );
     const finished = stream[stream.length - 1];
     assert.ok(received[0] < finished.time, 'the first events arrived while the run was still going');
     assert.equal(finished.type === 'run-finished' && finished.status, 'succeeded');
@@ -38,7 +48,10 @@ describe('GET /runs/{runId}/events (server-sent events)', () => {
       first.push(m);
       if (first.length === 3) controller.abort();
     }).catch((error: unknown) => assert.equal((error as Error).name, 'AbortError'));
-    assert.deepEqual(first.map((m) => m.id), ['1', '2', '3']);
+    assert.deepEqual(
+      first.map((m) => m.id),
+      ['1', '2', '3'],
+    );
     // Reconnect as an EventSource would.
     const rest = events(await readSse(await s.request(`/runs/${runId}/events`, { headers: { 'last-event-id': '3' } })));
     assert.equal(rest[0].seq, 4);

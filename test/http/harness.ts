@@ -57,7 +57,8 @@ export async function serve(options: Partial<ServeOptions> & { config?: unknown;
     project.remove();
   });
   const auth: Record<string, string> = serveOptions.token ? { authorization: `Bearer ${serveOptions.token}` } : {};
-  const request = (path: string, init: RequestInit = {}) => fetch(url + path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
+  const request = (path: string, init: RequestInit = {}) =>
+    fetch(url + path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
   const json = async <T>(path: string, init?: RequestInit) => {
     const response = await request(path, init);
     const text = await response.text();

@@ -27,14 +27,17 @@ after(() => {
 
 /** `fastasyncio serve` as a process of its own; resolves with its URL and the process. */
 async function serveProcess(configFile: string): Promise<{ url: string; child: ChildProcess; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [CLI, 'serve', configFile, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FASTASYNCIO_TOKEN: '' } });
+  const child = spawn(process.execPath, [CLI, 'serve', configFile, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FASTASYNCIO_TOKEN: '' },
+  });
   children.push(child);
   const exited = new Promise((resolve) => child.on('exit', resolve));
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
       if (match) resolve(match[1]);
@@ -51,7 +54,17 @@ const getJson = async <T>(url: string, init?: RequestInit) => {
 
 describe('interrupted runs over HTTP', () => {
   test('after kill -9 of the server, the next server shows its run interrupted, completes the record, and cancelling answers 200', async () => {
-    const jobs = [...JOBS, { name: 'minute', handler: 'GenericJobHandler', tasks: [{ name: 'Slow', params: { ms: 60_000 } }, { name: 'After', task: 'C', dependencies: ['Slow'] }] }];
+    const jobs = [
+      ...JOBS,
+      {
+        name: 'minute',
+        handler: 'GenericJobHandler',
+        tasks: [
+          { name: 'Slow', params: { ms: 60_000 } },
+          { name: 'After', task: 'C', dependencies: ['Slow'] },
+        ],
+      },
+    ];
     const project = tempProject({ jobs }, TASKS);
     projects.push(project);
     const first = await serveProcess(project.configFile);
@@ -80,7 +93,10 @@ describe('interrupted runs over HTTP', () => {
     assert.equal(summary.body.tasks.After.status, 'skipped');
 
     const replay = events(await readSse(await fetch(`${second.url}/runs/${runId}/events`)));
-    assert.deepEqual(replay.map((e) => e.seq), replay.map((_, i) => i + 1));
+    assert.deepEqual(
+      replay.map((e) => e.seq),
+      replay.map((_, i) => i + 1),
+    );
     const last = replay[replay.length - 1] as RunFinishedEvent;
     assert.equal(last.type, 'run-finished');
     assert.equal(last.status, 'interrupted');
@@ -98,17 +114,29 @@ describe('interrupted runs over HTTP', () => {
 
   test('a record of a dead owner: listed, summarised, replayed and cancelled as interrupted; one of a live owner stays running (409)', async () => {
     const s = await serve();
-    const dead = new SyntheticRun(s.project.root, '20250101T000000000Z-000001', ['A', 'B'], await deadOwner(), 'quick').started('A').finished('A', 'succeeded', 20).started('B');
+    const dead = new SyntheticRun(s.project.root, '20250101T000000000Z-000001', ['A', 'B'], await deadOwner(), 'quick')
+      .started('A')
+      .finished('A', 'succeeded', 20)
+      .started('B');
     dead.write();
     const alive = new SyntheticRun(s.project.root, '20250101T000000000Z-000002', ['A'], currentOwner(), 'quick').started('A');
     alive.write();
 
     const list = await s.json<{ runs: ListedRun[] }>('/runs');
-    assert.deepEqual(list.body.runs.map((r) => [r.runId, r.status]), [[alive.runId, 'running'], [dead.runId, 'interrupted']]);
+    assert.deepEqual(
+      list.body.runs.map((r) => [r.runId, r.status]),
+      [
+        [alive.runId, 'running'],
+        [dead.runId, 'interrupted'],
+      ],
+    );
     const summary = (await s.json<RunSummary>(`/runs/${dead.runId}`)).body;
     assert.deepEqual([summary.status, summary.tasks.A.status, summary.tasks.B.status, summary.results], ['interrupted', 'succeeded', 'failed', { A: 20 }]);
     const replay = events(await readSse(await s.request(`/runs/${dead.runId}/events`)));
-    assert.deepEqual(replay.map((e: RunEvent) => e.type), ['run-started', 'task-started', 'task-finished', 'task-started', 'task-finished', 'run-finished']);
+    assert.deepEqual(
+      replay.map((e: RunEvent) => e.type),
+      ['run-started', 'task-started', 'task-finished', 'task-started', 'task-finished', 'run-finished'],
+    );
     assert.equal((await s.request(`/runs/${dead.runId}/events`, { headers: { 'last-event-id': String(replay.length) } })).status, 204);
     assert.equal((await s.json<RunSummary>(`/runs/${dead.runId}/cancel`, { method: 'POST' })).status, 200);
 
@@ -116,6 +144,6 @@ describe('interrupted runs over HTTP', () => {
     const refused = await s.json<{ type: string }>(`/runs/${alive.runId}/cancel`, { method: 'POST' });
     assert.equal(refused.status, 409);
     assert.equal(refused.body.type, 'urn:fastasyncio:problem:run-not-managed');
-    assert.equal(recordLines(alive.file).length, alive.lines.length, 'a live owner\'s record is left alone');
+    assert.equal(recordLines(alive.file).length, alive.lines.length, "a live owner's record is left alone");
   });
 });

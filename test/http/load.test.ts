@@ -11,7 +11,10 @@ describe('HTTP API under concurrent requests', () => {
     const paths = Array.from({ length: 200 }, (_, i) => ['/runs/' + runId, '/jobs', '/health', '/jobs/quick', '/runs?limit=5'][i % 5]);
     const answers = await Promise.all(paths.map(async (p) => ({ path: p, ...(await s.json(p)) })));
     assert.equal(answers.length, 200);
-    assert.deepEqual(answers.filter((a) => a.status !== 200), []);
+    assert.deepEqual(
+      answers.filter((a) => a.status !== 200),
+      [],
+    );
     for (const a of answers.filter((x) => x.path.startsWith('/runs/'))) assert.deepEqual(a.body, summary);
     for (const a of answers.filter((x) => x.path === '/health')) assert.deepEqual(a.body, { status: 'ok' });
   });
@@ -26,7 +29,10 @@ describe('HTTP API under concurrent requests', () => {
     assert.equal(new Set(accepted.map((a) => a.body.runId)).size, 8, 'distinct run ids');
     await Promise.all(accepted.map((a) => s.json(`/runs/${a.body.runId}/cancel`, { method: 'POST' })));
     const ended = await Promise.all(accepted.map((a) => s.finished(a.body.runId!)));
-    assert.deepEqual(ended.map((x: RunSummary) => x.status), Array(8).fill('cancelled'));
+    assert.deepEqual(
+      ended.map((x: RunSummary) => x.status),
+      Array(8).fill('cancelled'),
+    );
     assert.equal(s.server.runs.activeRuns, 0);
   });
 });

@@ -28,7 +28,12 @@ describe('run records in the HTTP API', () => {
     const stamp = (seq: number, event: object) => JSON.stringify({ ...event, runId: run.runId, seq, time: run.time + seq * 1000 });
     const tail = [
       stamp(3, { type: 'task-finished', task: 'A', status: 'succeeded', attempts: 1, durationMs: 5, result: 20 }),
-      stamp(4, { type: 'run-finished', status: 'succeeded', durationMs: 4000, summary: { job: 'quick', runId: run.runId, status: 'succeeded', durationMs: 4000, tasks: {} } }),
+      stamp(4, {
+        type: 'run-finished',
+        status: 'succeeded',
+        durationMs: 4000,
+        summary: { job: 'quick', runId: run.runId, status: 'succeeded', durationMs: 4000, tasks: {} },
+      }),
     ];
     fs.appendFileSync(file, '\n' + tail.join('\n') + '\n');
     const small = new SyntheticRun(s.project.root, '20250101T000000000Z-00000a', ['A'], undefined, 'quick').started('A').finished('A').runFinished();
@@ -52,7 +57,10 @@ describe('run records in the HTTP API', () => {
     assert.deepEqual([whole.body.status, whole.body.results], ['succeeded', { A: 20 }]);
 
     const replay = events(await readSse(await s.request(`/runs/${run.runId}/events`)));
-    assert.deepEqual(replay.map((e) => e.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      replay.map((e) => e.seq),
+      [1, 2, 3, 4],
+    );
     assert.equal((await s.request(`/runs/${run.runId}/events`, { headers: { 'last-event-id': '4' } })).status, 204);
   });
 
@@ -73,7 +81,10 @@ describe('run records in the HTTP API', () => {
   test('a chatty run: every event streamed once, in order, live and from the record; once finished, memory keeps its summary only', async () => {
     const s = await serve({
       config: { jobs: [...JOBS, { name: 'chatty', handler: 'GenericJobHandler', tasks: [{ name: 'Chatty' }] }] },
-      files: { ...TASKS, ...taskModule('Chatty', `for (let i = 0; i < ${CHATTY}; i++) { ctx.log('line ' + i); if (i % 1000 === 999) await sleep(30); }\n    return 'said';`) },
+      files: {
+        ...TASKS,
+        ...taskModule('Chatty', `for (let i = 0; i < ${CHATTY}; i++) { ctx.log('line ' + i); if (i % 1000 === 999) await sleep(30); }\n    return 'said';`),
+      },
     });
     const runId = await s.start('chatty');
     const found = await s.server.runs.find(runId);
@@ -85,7 +96,11 @@ describe('run records in the HTTP API', () => {
     const lateJoiner = readSse(await s.request(`/runs/${runId}/events`));
     const [first, second] = (await Promise.all([fromStart, lateJoiner])).map(events);
     for (const stream of [first, second]) {
-      assert.deepEqual(stream.map((e) => e.seq), stream.map((_, i) => i + 1), 'every event once, in order');
+      assert.deepEqual(
+        stream.map((e) => e.seq),
+        stream.map((_, i) => i + 1),
+        'every event once, in order',
+      );
       assert.equal(stream.filter((e) => e.type === 'task-log').length, CHATTY);
       assert.equal(stream[stream.length - 1].type, 'run-finished');
     }
@@ -93,7 +108,10 @@ describe('run records in the HTTP API', () => {
     await waitFor(() => run.settled, 'the runner to return');
     assert.equal(run.eventsAfter(0), undefined, 'no events in memory once finished');
     const replayed = events(await readSse(await s.request(`/runs/${runId}/events`)));
-    assert.deepEqual(replayed.map((e) => [e.seq, e.type]), first.map((e) => [e.seq, e.type]));
+    assert.deepEqual(
+      replayed.map((e) => [e.seq, e.type]),
+      first.map((e) => [e.seq, e.type]),
+    );
   });
 
   test('a live run keeps its latest events only; a stream catches up from the record', () => {
@@ -102,12 +120,19 @@ describe('run records in the HTTP API', () => {
     const log = (seq: number): RunEvent => ({ type: 'task-log', runId: run.runId, seq, time: seq, task: 'A', message: 'x'.repeat(100) });
     for (let seq = 1; seq <= 10_000; seq++) run.push(log(seq));
     assert.equal(run.eventsAfter(0), undefined, 'the first events are in the record only');
-    assert.deepEqual(run.eventsAfter(9_990)?.map((e) => e.seq), [9_991, 9_992, 9_993, 9_994, 9_995, 9_996, 9_997, 9_998, 9_999, 10_000]);
+    assert.deepEqual(
+      run.eventsAfter(9_990)?.map((e) => e.seq),
+      [9_991, 9_992, 9_993, 9_994, 9_995, 9_996, 9_997, 9_998, 9_999, 10_000],
+    );
     assert.deepEqual(run.eventsAfter(10_000), []);
     const kept = 10_000 - (run.eventsAfter(10_000 - 4096)?.length ?? 0);
     assert.ok(kept >= 10_000 - 4096, 'at most 4096 kept');
     run.push({ type: 'task-log', runId: run.runId, seq: 10_001, time: 1, task: 'A', message: 'x'.repeat(5 * 1024 * 1024) });
-    assert.deepEqual(run.eventsAfter(10_000)?.map((e) => e.seq), [10_001], 'a huge line pushes the others out');
+    assert.deepEqual(
+      run.eventsAfter(10_000)?.map((e) => e.seq),
+      [10_001],
+      'a huge line pushes the others out',
+    );
     assert.equal(run.eventsAfter(9_999), undefined);
     run.settle(false);
     assert.equal(run.eventsAfter(10_000), undefined, 'settled: all in the record');

@@ -21,7 +21,16 @@ export class SyntheticRun {
     owner?: RunOwner,
     job = 'job1',
   ) {
-    this.add({ type: 'run-started', job, configFile: path.join(root, 'configs/job_config.json'), root, concurrency: null, tasks: tasks.map((id) => ({ id, className: id, dependencies: [], stage: 1 })), stages: [{ index: 1, tasks, after: [] }], ...(owner ? { owner } : {}) });
+    this.add({
+      type: 'run-started',
+      job,
+      configFile: path.join(root, 'configs/job_config.json'),
+      root,
+      concurrency: null,
+      tasks: tasks.map((id) => ({ id, className: id, dependencies: [], stage: 1 })),
+      stages: [{ index: 1, tasks, after: [] }],
+      ...(owner ? { owner } : {}),
+    });
   }
 
   get file(): string {
@@ -44,7 +53,14 @@ export class SyntheticRun {
   }
 
   finished(task: string, status: TaskStatus = 'succeeded', result: unknown = 1): this {
-    return this.add({ type: 'task-finished', task, status, attempts: 1, durationMs: 1000, ...(status === 'succeeded' ? { result } : { error: { message: `${task} ${status}` } }) });
+    return this.add({
+      type: 'task-finished',
+      task,
+      status,
+      attempts: 1,
+      durationMs: 1000,
+      ...(status === 'succeeded' ? { result } : { error: { message: `${task} ${status}` } }),
+    });
   }
 
   runFinished(status: 'succeeded' | 'failed' | 'cancelled' = 'succeeded'): this {

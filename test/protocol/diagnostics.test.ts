@@ -16,7 +16,15 @@ describe('diagnostics over the protocol', () => {
   before(async () => {
     // Task5 has no module yet; a second config, not opened, has a cycle; a third matches a settings glob.
     project = tempProject(jobConfig([['Task1'], ['Task2', 'Task1'], ['Task5', 'Task2']]));
-    nightlyUri = pathToFileURL(project.write('configs/nightly.job.json', jobConfig([['Task1', 'Task2'], ['Task2', 'Task1']]))).href;
+    nightlyUri = pathToFileURL(
+      project.write(
+        'configs/nightly.job.json',
+        jobConfig([
+          ['Task1', 'Task2'],
+          ['Task2', 'Task1'],
+        ]),
+      ),
+    ).href;
     project.write('pipelines/etl.json', jobConfig([['Task3', 'Nope']]).replace('{\n', '{\n  "root": "..",\n'));
     project.write('node_modules/pkg/job_config.json', '{}');
     client = await LspClient.start({ root: project.root, settings: { configGlobs: ['pipelines/*.json'] } });
@@ -53,13 +61,19 @@ describe('diagnostics over the protocol', () => {
     const character = fs.readFileSync(new URL(nightlyUri), 'utf8').split('\n')[line].indexOf('"Task2"') + 1;
     await client.change(nightlyUri, [{ range: { start: { line, character }, end: { line, character: character + 5 } }, text: '' }]);
     for (const [i, letter] of [...'Task3'].entries()) {
-      version = await client.change(nightlyUri, [{ range: { start: { line, character: character + i }, end: { line, character: character + i } }, text: letter }]);
+      version = await client.change(nightlyUri, [
+        { range: { start: { line, character: character + i }, end: { line, character: character + i } }, text: letter },
+      ]);
     }
     const published = await client.diagnostics(nightlyUri, (p) => p.version === version, since);
     assert.deepEqual(codes(published), ['unknown-dependency']);
     assert.match(messageOf(published.diagnostics[0]), /Unknown dependency "Task3"/);
     const forThisFile = client.published.slice(since).filter((p) => p.uri === nightlyUri);
-    assert.deepEqual(forThisFile.map((p) => p.version), [version], 'one publication for the burst');
+    assert.deepEqual(
+      forThisFile.map((p) => p.version),
+      [version],
+      'one publication for the burst',
+    );
   });
 
   it('clears a missing-task when its module is created (a watched-file change), without touching the config', async () => {

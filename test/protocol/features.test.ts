@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, Hover, Location, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type {
+  CodeAction,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  Hover,
+  Location,
+  TextDocumentEdit,
+  CreateFile,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 import { codes, LspClient } from './lsp-client';
 import { jobConfig, type TempProject, tempProject } from './project';
 
@@ -11,7 +22,10 @@ describe('editing features over the protocol', () => {
   let client: LspClient;
   let text: string;
   const uri = () => project.configUri;
-  const at = (line: number, needle: string, shift = 1) => ({ textDocument: { uri: uri() }, position: { line, character: text.split('\n')[line].indexOf(needle) + shift } });
+  const at = (line: number, needle: string, shift = 1) => ({
+    textDocument: { uri: uri() },
+    position: { line, character: text.split('\n')[line].indexOf(needle) + shift },
+  });
 
   before(async () => {
     text = jobConfig([['Task1'], ['Task2', 'Task1'], ['Task3', 'Task1'], ['Task6', 'Task2']]);
@@ -29,7 +43,10 @@ describe('editing features over the protocol', () => {
   it('completes task ids in dependencies', async () => {
     // Line 8: { "name": "Task3", "dependencies": ["Task1"] } — complete inside "Task1".
     const list = await client.request<CompletionList>('textDocument/completion', at(8, '"Task1"'));
-    assert.deepEqual(list.items.map((i) => i.label), ['Task1', 'Task2', 'Task6']);
+    assert.deepEqual(
+      list.items.map((i) => i.label),
+      ['Task1', 'Task2', 'Task6'],
+    );
   });
 
   it('goes from a dependency to its task, and from a task to its class', async () => {
@@ -44,16 +61,23 @@ describe('editing features over the protocol', () => {
     const hover = await client.request<Hover>('textDocument/hover', at(6, '"Task1"'));
     assert.match(JSON.stringify(hover.contents), /Needed by: `Task2`, `Task3`/);
     const refs = await client.request<Location[]>('textDocument/references', { ...at(6, '"Task1"'), context: { includeDeclaration: true } });
-    assert.deepEqual(refs.map((r) => r.range.start.line), [6, 7, 8]);
+    assert.deepEqual(
+      refs.map((r) => r.range.start.line),
+      [6, 7, 8],
+    );
   });
 
   it('offers a quick fix that creates the missing task module, and the problem goes once it exists', async () => {
     const published = await client.diagnostics(uri(), (p) => codes(p).includes('missing-task'));
     const diagnostic = published.diagnostics.find((d) => d.code === 'missing-task') as Diagnostic;
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri() }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: uri() },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
     const create = actions.find((a) => a.title.startsWith('Create task module'));
     assert.ok(create?.edit);
-    const [createFile, edit] = (create.edit as WorkspaceEdit).documentChanges as [CreateFile, TextDocumentEdit];
+    const [createFile, edit] = create.edit.documentChanges as [CreateFile, TextDocumentEdit];
     assert.equal(fileURLToPath(createFile.uri), `${project.taskDir}/task6.ts`);
     // Apply it as an editor would, and tell the server through the file watcher.
     const [insert] = edit.edits;
@@ -66,12 +90,18 @@ describe('editing features over the protocol', () => {
 
   it('puts a "Run job" lens above the job', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri() } });
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]), [[2, 'fastasyncio.runJob', [{ uri: uri(), job: 'job1' }]]]);
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]),
+      [[2, 'fastasyncio.runJob', [{ uri: uri(), job: 'job1' }]]],
+    );
   });
 
   it('lists the job and its tasks as symbols', async () => {
     const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uri() } });
-    assert.deepEqual(symbols.map((s) => [s.name, s.children?.map((c) => c.name)]), [['job1', ['Task1', 'Task2', 'Task3', 'Task6']]]);
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.children?.map((c) => c.name)]),
+      [['job1', ['Task1', 'Task2', 'Task3', 'Task6']]],
+    );
   });
 
   it('renames a task id across the job, and refuses a bad name with a message', async () => {

@@ -59,9 +59,9 @@ export class LspClient {
 
   static async start(options: StartOptions): Promise<LspClient> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
-    child.stderr!.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
     connection.onError(([error]) => client.errors.push(error));
     connection.onNotification('textDocument/publishDiagnostics', (params: Published) => {
       client.published.push(params);
@@ -113,13 +113,16 @@ export class LspClient {
   /** The first diagnostics published for `uri` after `since` that satisfy `accept`. */
   async diagnostics(uri: string, accept: (p: Published) => boolean = () => true, since = 0, timeoutMs = 15_000): Promise<Published> {
     const deadline = Date.now() + timeoutMs;
-    for (let i = since; ; ) {
+    for (let i = since; ;) {
       for (; i < this.published.length; i++) {
         const p = this.published[i];
         if (p.uri === uri && accept(p)) return p;
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri).slice(-3))}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri).slice(-3))}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, CompletionList, Diagnostic } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionList } from 'vscode-languageserver-protocol';
 import { codes, LspClient } from './lsp-client';
 import { jobConfig, taskModule, type TempProject, tempProject } from './project';
 
@@ -28,15 +28,25 @@ describe('a minimal client (no folder, no watchers, no file operations)', () => 
 
   it('offers only the fixes it can apply: no file creation', async () => {
     const published = await client.diagnostics(project.configUri, (p) => codes(p).includes('missing-task'));
-    const diagnostic = published.diagnostics[0] as Diagnostic;
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: project.configUri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+    const diagnostic = published.diagnostics[0];
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: project.configUri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
     assert.deepEqual(actions, []);
   });
 
   it('completes keys without snippets', async () => {
     // Right after `"name": "job1",`: the job's other keys.
-    const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: project.configUri }, position: { line: 3, character: 21 } });
-    assert.deepEqual(list.items.map((i) => i.label), ['description', 'maxConcurrency', 'onFailure']);
+    const list = await client.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri: project.configUri },
+      position: { line: 3, character: 21 },
+    });
+    assert.deepEqual(
+      list.items.map((i) => i.label),
+      ['description', 'maxConcurrency', 'onFailure'],
+    );
     const onFailure = list.items[2];
     assert.ok(onFailure.textEdit && 'newText' in onFailure.textEdit);
     assert.equal(onFailure.textEdit.newText, '"onFailure": ');

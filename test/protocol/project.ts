@@ -11,12 +11,14 @@ export interface TempProject {
   remove(): void;
 }
 
-export const taskModule = (name: string) => `import { BaseTask } from 'fastasyncio';\n\nexport class ${name} extends BaseTask {\n  async execute() {\n    return {};\n  }\n}\n`;
+export const taskModule = (name: string) =>
+  `import { BaseTask } from 'fastasyncio';\n\nexport class ${name} extends BaseTask {\n  async execute() {\n    return {};\n  }\n}\n`;
 
 /** A project in the seed's layout in a temporary folder: task modules for `classes`, `job1_handler.ts`, and a config. */
 export function tempProject(configText: string, classes: string[] = ['Task1', 'Task2', 'Task3', 'Task4']): TempProject {
   const files: Record<string, string> = Object.fromEntries(classes.map((c) => [`src/job/task/${c.toLowerCase()}.ts`, taskModule(c)]));
-  files['src/joborchrestrator/handler/job1_handler.ts'] = "import { GenericJobHandler } from 'fastasyncio';\n\nexport class Job1Handler extends GenericJobHandler {}\n";
+  files['src/joborchrestrator/handler/job1_handler.ts'] =
+    "import { GenericJobHandler } from 'fastasyncio';\n\nexport class Job1Handler extends GenericJobHandler {}\n";
   const project = baseProject(configText, files);
   return {
     root: project.root,
@@ -30,7 +32,9 @@ export function tempProject(configText: string, classes: string[] = ['Task1', 'T
 
 /** A one-job config; each task is `[name, ...dependencies]`. */
 export function jobConfig(tasks: string[][]): string {
-  const entries = tasks.map(([name, ...deps]) => `        { "name": "${name}"${deps.length ? `, "dependencies": [${deps.map((d) => `"${d}"`).join(', ')}]` : ''} }`);
+  const entries = tasks.map(
+    ([name, ...deps]) => `        { "name": "${name}"${deps.length ? `, "dependencies": [${deps.map((d) => `"${d}"`).join(', ')}]` : ''} }`,
+  );
   return `{\n  "jobs": [\n    {\n      "name": "job1",\n      "handler": "job1_handler.Job1Handler",\n      "tasks": [\n${entries.join(',\n')}\n      ]\n    }\n  ]\n}\n`;
 }
 

@@ -34,7 +34,7 @@ describe('code actions', () => {
     assert.match(text, /async execute\(input: Record<string, unknown>, ctx: TaskContext\): Promise<unknown> \{/);
   });
 
-  it('creates a Python module when the task folder is mostly Python, importing the seed\'s base class', () => {
+  it("creates a Python module when the task folder is mostly Python, importing the seed's base class", () => {
     const py = (c: string) => `from .base_task import BaseTask\n\nclass ${c}(BaseTask):\n    pass\n`;
     const files = project([], {
       'src/job/task/base_task.py': 'class BaseTask:\n    pass\n',
@@ -100,7 +100,14 @@ describe('code actions', () => {
   });
 
   it('breaks a cycle by removing any one of its edges', () => {
-    const doc = parse(config('{ "name": "Task1", "dependencies": ["Task3"] }', '{ "name": "Task2", "dependencies": ["Task1"] }', '{ "name": "Task3", "dependencies": ["Task2"] }', '{ "name": "Task4", "dependencies": ["Task3"] }'));
+    const doc = parse(
+      config(
+        '{ "name": "Task1", "dependencies": ["Task3"] }',
+        '{ "name": "Task2", "dependencies": ["Task1"] }',
+        '{ "name": "Task3", "dependencies": ["Task2"] }',
+        '{ "name": "Task4", "dependencies": ["Task3"] }',
+      ),
+    );
     const actions = fixesFor(doc, 'cycle');
     assert.deepEqual(
       actions.map((a) => a.title),

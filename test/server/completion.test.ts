@@ -18,13 +18,13 @@ const accept = (marked: string, label: string) => {
 };
 
 describe('completion', () => {
-  it('offers the job\'s other tasks in dependencies: not itself, not those already listed', () => {
+  it("offers the job's other tasks in dependencies: not itself, not those already listed", () => {
     const items = complete(config('{ "name": "Task1" }', '{ "name": "Task2" }', '{ "name": "Task3", "dependencies": ["Task1", "|"] }', '{ "name": "Task4" }'));
     assert.deepEqual(labels(items), ['Task2', 'Task4']);
   });
 
   it('works while the text does not parse (an open array, a trailing comma)', () => {
-    const items = complete(config('{ "name": "Task1" }', '{ "name": "Task2" }', '{ "name": "Task3", "dependencies": ["Task1", |') );
+    const items = complete(config('{ "name": "Task1" }', '{ "name": "Task2" }', '{ "name": "Task3", "dependencies": ["Task1", |'));
     assert.deepEqual(labels(items), ['Task2']);
   });
 
@@ -54,7 +54,7 @@ describe('completion', () => {
     assert.deepEqual(labels(complete(config('{ "name": "A", "task": "|" }'), files)), ['FetchUrl']);
   });
 
-  it('offers the schema\'s keys that the object does not have yet, with their descriptions', () => {
+  it("offers the schema's keys that the object does not have yet, with their descriptions", () => {
     const items = complete(config('{ "name": "Task1", "dependencies": [], | }'));
     assert.deepEqual(labels(items), ['task', 'params', 'timeout', 'retries', 'retryDelay']);
     const timeout = items.find((i) => i.label === 'timeout');

@@ -20,7 +20,9 @@ describe('go to definition', () => {
   it('from a task name to its class in the module file', () => {
     const files = project(['Task1'], { 'src/job/task/task2.ts': '// a comment\n\nexport class Task2 extends BaseTask {}\n' });
     const { locations } = define(config('{ "name": "Task1" }', '{ "name": "Ta|sk2" }'), files);
-    assert.deepEqual(locations, [{ uri: 'file:///project/src/job/task/task2.ts', range: { start: { line: 2, character: 13 }, end: { line: 2, character: 18 } } }]);
+    assert.deepEqual(locations, [
+      { uri: 'file:///project/src/job/task/task2.ts', range: { start: { line: 2, character: 13 }, end: { line: 2, character: 18 } } },
+    ]);
   });
 
   it('from "task" (and from a name that has one) to the class it names', () => {

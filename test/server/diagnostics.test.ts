@@ -20,7 +20,11 @@ describe('diagnostics', () => {
   });
 
   it('points relatedInformation at the other edges of a cycle, in the same document', () => {
-    const text = config('{ "name": "Task1", "dependencies": ["Task3"] }', '{ "name": "Task2", "dependencies": ["Task1"] }', '{ "name": "Task3", "dependencies": ["Task2"] }');
+    const text = config(
+      '{ "name": "Task1", "dependencies": ["Task3"] }',
+      '{ "name": "Task2", "dependencies": ["Task1"] }',
+      '{ "name": "Task3", "dependencies": ["Task2"] }',
+    );
     const cycles = toDiagnostics(parse(text)).filter((d) => d.code === 'cycle');
     assert.equal(cycles.length, 3);
     const first = cycles[0];
@@ -60,7 +64,10 @@ describe('diagnostics', () => {
 
   it('sees the project through the files view: the module decides missing-task', () => {
     const text = config('{ "name": "Task5" }');
-    assert.deepEqual(toDiagnostics(parse(text)).map((d) => d.code), ['missing-task']);
+    assert.deepEqual(
+      toDiagnostics(parse(text)).map((d) => d.code),
+      ['missing-task'],
+    );
     assert.deepEqual(toDiagnostics(parse(text, project(['Task5']))), []);
   });
 });

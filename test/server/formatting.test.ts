@@ -9,10 +9,13 @@ const format = (text: string) => applyEdits(text, formatDocument(parse(text), op
 describe('formatting', () => {
   it('expands a config written on one line', () => {
     const formatted = format('{"jobs":[{"name":"a","handler":"GenericJobHandler","tasks":[{"name":"Task1"}]}]}');
-    assert.equal(formatted, '{\n  "jobs": [\n    {\n      "name": "a",\n      "handler": "GenericJobHandler",\n      "tasks": [\n        {\n          "name": "Task1"\n        }\n      ]\n    }\n  ]\n}');
+    assert.equal(
+      formatted,
+      '{\n  "jobs": [\n    {\n      "name": "a",\n      "handler": "GenericJobHandler",\n      "tasks": [\n        {\n          "name": "Task1"\n        }\n      ]\n    }\n  ]\n}',
+    );
   });
 
-  it('keeps a laid-out config\'s line breaks (one-line tasks stay so) and fixes indentation and spacing', () => {
+  it("keeps a laid-out config's line breaks (one-line tasks stay so) and fixes indentation and spacing", () => {
     const text = '{\n "jobs": [\n      {"name":"a",\n  "tasks": [\n {"name":"Task1"},\n{ "name": "Task2","dependencies":["Task1"] }\n]}\n]\n}';
     assert.equal(
       format(text),

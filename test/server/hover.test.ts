@@ -43,7 +43,7 @@ describe('hover', () => {
     assert.match(handler?.value ?? '', /Class `Job1Handler` in `src\/joborchrestrator\/handler\/job1_handler\.ts`/);
   });
 
-  it('on a key: the schema\'s description', () => {
+  it("on a key: the schema's description", () => {
     const hover = hoverText(config('{ "name": "Task1", "time|out": 5 }'));
     assert.equal(hover?.range, '"timeout"');
     assert.match(hover?.value ?? '', /Seconds an attempt may take/);

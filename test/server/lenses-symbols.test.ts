@@ -29,7 +29,10 @@ describe('code lens', () => {
   });
 
   it('still finds the jobs while the text does not parse', () => {
-    assert.deepEqual(getCodeLenses(parse(twoJobs.slice(0, -10))).map((l) => l.command?.arguments?.[0].job), ['job1', 'other']);
+    assert.deepEqual(
+      getCodeLenses(parse(twoJobs.slice(0, -10))).map((l) => l.command?.arguments?.[0].job),
+      ['job1', 'other'],
+    );
   });
 });
 
@@ -40,7 +43,15 @@ describe('document symbols', () => {
     assert.deepEqual(
       symbols.map((s) => [s.name, s.kind, s.detail, s.children?.map((c) => [c.name, c.kind, c.detail])]),
       [
-        ['job1', SymbolKind.Module, 'job1_handler.Job1Handler', [['Task1', SymbolKind.Function, undefined], ['Shard', SymbolKind.Function, 'task Task3']]],
+        [
+          'job1',
+          SymbolKind.Module,
+          'job1_handler.Job1Handler',
+          [
+            ['Task1', SymbolKind.Function, undefined],
+            ['Shard', SymbolKind.Function, 'task Task3'],
+          ],
+        ],
         ['other', SymbolKind.Module, 'GenericJobHandler', []],
       ],
     );

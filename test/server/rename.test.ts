@@ -4,7 +4,11 @@ import { doRename, prepareRename } from '../../server/service';
 import { analyzeConfig } from '../../engine/analysis/analyze';
 import { applyEdits, at, CONFIG, CONFIG_URI, config, project, textAt } from './helpers';
 
-const fixture = config('{ "name": "Ta|sk1" }', '{ "name": "Task2", "dependencies": ["Task1"] }', '{ "name": "Task3", "task": "Task4", "dependencies": ["Task1", "Task2"] }');
+const fixture = config(
+  '{ "name": "Ta|sk1" }',
+  '{ "name": "Task2", "dependencies": ["Task1"] }',
+  '{ "name": "Task3", "task": "Task4", "dependencies": ["Task1", "Task2"] }',
+);
 
 const rename = (marked: string, newName: string) => {
   const { doc, position } = at(marked);

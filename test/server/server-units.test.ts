@@ -15,7 +15,8 @@ describe('config globs', () => {
   it('match job configs at any depth, and only them', () => {
     const matches = globMatcher(['**/job_config.json', '**/*.job.json', 'pipelines/*.{json,jsonc}']);
     for (const yes of ['job_config.json', 'configs/job_config.json', 'a/b/nightly.job.json', 'pipelines/x.jsonc']) assert.ok(matches(yes), yes);
-    for (const no of ['package.json', 'configs/job_config.json.bak', 'nightlyjob.json', 'pipelines/a/x.json', 'my_job_config.json']) assert.ok(!matches(no), no);
+    for (const no of ['package.json', 'configs/job_config.json.bak', 'nightlyjob.json', 'pipelines/a/x.json', 'my_job_config.json'])
+      assert.ok(!matches(no), no);
   });
 });
 
@@ -74,7 +75,10 @@ describe('shared protocol module', () => {
   it('imports nothing at run time, so the client can import it without the LSP runtime', () => {
     const source = fs.readFileSync(path.join(__dirname, '../../server/protocol.ts'), 'utf8');
     const imports = source.match(/^\s*import\s.*$/gm) ?? [];
-    assert.deepEqual(imports.filter((line) => !/^\s*import type\s/.test(line)), []);
+    assert.deepEqual(
+      imports.filter((line) => !/^\s*import type\s/.test(line)),
+      [],
+    );
   });
 });
 

@@ -36,7 +36,9 @@ function onlySyntaxErrors(analysis: Analysis) {
   assert.equal(analysis.model, undefined);
 }
 
-const SAMPLE = job('        { "name": "Task1", "params": { "n": [1, 2.5e3, true, null, "x\\"y"] } },\n        { "name": "Task2", "dependencies": ["Task1"], "timeout": 30 }');
+const SAMPLE = job(
+  '        { "name": "Task1", "params": { "n": [1, 2.5e3, true, null, "x\\"y"] } },\n        { "name": "Task2", "dependencies": ["Task1"], "timeout": 30 }',
+);
 
 describe('bad input', () => {
   test('an empty file: one error, at the start', () => {
@@ -148,7 +150,9 @@ describe('bad input', () => {
 
   test('200,000 problems in one config: all reported, no stack overflow', () => {
     // The findings used to be gathered with push(...list), which overflows the stack on a list this long.
-    const text = JSON.stringify({ jobs: [{ name: 'j', handler: 'GenericJobHandler', tasks: [{ name: 'Task1', dependencies: new Array(200_000).fill('x') }] }] });
+    const text = JSON.stringify({
+      jobs: [{ name: 'j', handler: 'GenericJobHandler', tasks: [{ name: 'Task1', dependencies: new Array(200_000).fill('x') }] }],
+    });
     const analysis = analyze(text);
     assert.equal(analysis.problems.length, 200_000);
     assert.ok(analysis.problems.every((p) => p.code === 'unknown-dependency'));
@@ -168,8 +172,14 @@ describe('bad input', () => {
   });
 
   test('duplicate keys: a warning, and the analysis goes on with the last value', () => {
-    const { analysis, ranges } = analyzeMarked('{"jobs": [{"name": "a", "handler": "GenericJobHandler", "tasks": []}], ⟦"jobs"⟧: [{"name": ⟦"b"⟧, "handler": "GenericJobHandler", "tasks": [{"name": ⟦"Task9"⟧}]}]}');
-    assertProblems(analysis.problems, ranges.filter((_, i) => i !== 1), ['syntax', 'missing-task']);
+    const { analysis, ranges } = analyzeMarked(
+      '{"jobs": [{"name": "a", "handler": "GenericJobHandler", "tasks": []}], ⟦"jobs"⟧: [{"name": ⟦"b"⟧, "handler": "GenericJobHandler", "tasks": [{"name": ⟦"Task9"⟧}]}]}',
+    );
+    assertProblems(
+      analysis.problems,
+      ranges.filter((_, i) => i !== 1),
+      ['syntax', 'missing-task'],
+    );
     assert.equal(analysis.problems[0].severity, 'warning');
     assert.equal(analysis.model?.jobs[0].name, 'b');
   });
@@ -219,7 +229,7 @@ describe('bad input', () => {
   test('random damage to a config never throws and always gives ranges inside the text', () => {
     // A fixed pseudo-random sequence, so that a failure can be replayed.
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
     const pieces = ['{', '}', '[', ']', '"', ',', ':', '\\', ' ', '\n', 'x', '1', '-', 'e', '\uD800', '😀', '"Task1"', '"dependencies"', '"name"', 'null'];
     for (let round = 0; round < 1500; round++) {
       let text = SAMPLE;

@@ -7,10 +7,7 @@ const files = defaultProject(['Task1', 'Task2', 'Task3', 'FetchUrl']);
 
 describe('unknown-dependency', () => {
   test('a typo: on the dependency string, with "did you mean" and the suggestion as data', () => {
-    const { analysis, ranges } = analyzeMarked(
-      job('        { "name": "FetchUrl" },\n        { "name": "Task1", "dependencies": [⟦"FetchUlr"⟧] }'),
-      files,
-    );
+    const { analysis, ranges } = analyzeMarked(job('        { "name": "FetchUrl" },\n        { "name": "Task1", "dependencies": [⟦"FetchUlr"⟧] }'), files);
     assertProblems(analysis.problems, ranges, ['unknown-dependency']);
     const [p] = analysis.problems;
     assert.equal(p.severity, 'error');
@@ -82,10 +79,7 @@ describe('self-dependency', () => {
   });
 
   test('the id counts, not the class: `task` equal to a dependency is fine', () => {
-    const { analysis } = analyzeMarked(
-      job('        { "name": "Task1" },\n        { "name": "Again", "task": "Task1", "dependencies": ["Task1"] }'),
-      files,
-    );
+    const { analysis } = analyzeMarked(job('        { "name": "Task1" },\n        { "name": "Again", "task": "Task1", "dependencies": ["Task1"] }'), files);
     assert.deepEqual(analysis.problems, []);
   });
 });

@@ -81,7 +81,10 @@ describe('missing-handler-class', () => {
 
 describe('missing-task', () => {
   test('no module: on the task name, with the expected file', () => {
-    const { analysis, ranges } = analyzeMarked(job('        { "name": "Task1" },\n        { "name": ⟦"Task9"⟧, "dependencies": ["Task1"] }'), defaultProject(['Task1']));
+    const { analysis, ranges } = analyzeMarked(
+      job('        { "name": "Task1" },\n        { "name": ⟦"Task9"⟧, "dependencies": ["Task1"] }'),
+      defaultProject(['Task1']),
+    );
     assertProblems(analysis.problems, ranges, ['missing-task']);
     const [p] = analysis.problems;
     assert.equal(p.message, 'Task class "Task9" has no module: expected src/job/task/task9.ts');

@@ -142,10 +142,7 @@ describe('names that are also Object.prototype members', () => {
     );
     assertProblems(r.analysis.problems, r.ranges, ['cycle', 'cycle']);
     assert.equal(r.analysis.problems[0].message, 'Dependency cycle: __proto__ → constructor → __proto__');
-    r = analyzeMarked(
-      '{"jobs": [{"name": "j", "handler": "GenericJobHandler", "tasks": [{"name": "__proto__", "dependencies": [⟦"__proto__"⟧]}]}]}',
-      files,
-    );
+    r = analyzeMarked('{"jobs": [{"name": "j", "handler": "GenericJobHandler", "tasks": [{"name": "__proto__", "dependencies": [⟦"__proto__"⟧]}]}]}', files);
     assertProblems(r.analysis.problems, r.ranges, ['self-dependency']);
   });
 

@@ -100,7 +100,13 @@ describe('planJob', () => {
   });
 
   test('a duplicated id is planned once, as its first entry', () => {
-    const plan = planJob(jobOf([['A', []], ['B', []], ['A', ['B']]]));
+    const plan = planJob(
+      jobOf([
+        ['A', []],
+        ['B', []],
+        ['A', ['B']],
+      ]),
+    );
     assert.deepEqual(
       plan.stages.map((s) => s.tasks),
       [['A', 'B']],

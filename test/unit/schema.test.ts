@@ -47,9 +47,7 @@ describe('schema', () => {
   });
 
   test('a handler that is not `module.Class`: on the handler string', () => {
-    const { analysis, ranges } = analyzeMarked(
-      '{ "jobs": [ { "name": "j", "handler": ⟦"Job1Handler"⟧, "tasks": [] } ] }',
-    );
+    const { analysis, ranges } = analyzeMarked('{ "jobs": [ { "name": "j", "handler": ⟦"Job1Handler"⟧, "tasks": [] } ] }');
     assertProblems(analysis.problems, ranges, ['schema']);
     assert.match(analysis.problems[0].message, /Handler "Job1Handler" must be `GenericJobHandler` or `module.Class`/);
   });
@@ -93,10 +91,7 @@ describe('schema', () => {
   });
 
   test('task numbers out of range and of the wrong type', () => {
-    const { analysis, ranges } = analyzeMarked(
-      config('', '{ "name": "Task1", "timeout": ⟦0⟧, "retries": ⟦-1⟧, "retryDelay": ⟦"1s"⟧, ⟦"params"⟧: [] }'),
-      files,
-    );
+    const { analysis, ranges } = analyzeMarked(config('', '{ "name": "Task1", "timeout": ⟦0⟧, "retries": ⟦-1⟧, "retryDelay": ⟦"1s"⟧, ⟦"params"⟧: [] }'), files);
     assertProblems(analysis.problems, ranges, ['schema', 'schema', 'schema', 'schema']);
     assert.deepEqual(
       analysis.problems.map((p) => p.message),
@@ -136,7 +131,7 @@ describe('schema', () => {
         }
       }
       if (n.items) walk(n.items, `${where}[]`);
-      if (n.definitions) for (const [key, child] of Object.entries(n.definitions as object)) walk(child, `#${key}`);
+      if (n.definitions) for (const [key, child] of Object.entries(n.definitions)) walk(child, `#${key}`);
     };
     walk(configSchema, '$');
     assert.deepEqual(missing, []);

@@ -4,7 +4,10 @@ import { analyzeMarked, assertProblems, defaultProject, job, withCode } from '..
 
 describe('syntax', () => {
   test('a valid config has no problems', () => {
-    const { analysis } = analyzeMarked(job('        { "name": "Task1" },\n        { "name": "Task2", "dependencies": ["Task1"] }'), defaultProject(['Task1', 'Task2']));
+    const { analysis } = analyzeMarked(
+      job('        { "name": "Task1" },\n        { "name": "Task2", "dependencies": ["Task1"] }'),
+      defaultProject(['Task1', 'Task2']),
+    );
     assert.deepEqual(analysis.problems, []);
     assert.equal(analysis.model?.jobs[0].tasks.length, 2);
   });
