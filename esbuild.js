@@ -1,4 +1,6 @@
-// Bundles the extension (vscode external), the language server and the CLI into dist/.
+// Bundles the extension (vscode external), the language server, the CLI and the runtime into dist/, and
+// writes the runtime's declarations (dist/fastasyncio.d.ts) for user projects that import `fastasyncio`.
+const fs = require('node:fs');
 const esbuild = require('esbuild');
 
 const watch = process.argv.includes('--watch');
@@ -20,18 +22,48 @@ const common = {
   external: ['vscode', 'esbuild', 'fastify'],
 };
 
-const entries = [{ entryPoints: ['engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }];
-if (require('node:fs').existsSync('server/main.ts')) entries.push({ entryPoints: ['server/main.ts'], outfile: 'dist/server.js' });
-if (require('node:fs').existsSync('client/extension.ts')) entries.push({ entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js' });
+const entries = [
+  { entryPoints: ['engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // `require('fastasyncio')` outside the engine (a user's own tests of a task); the engine maps the name itself.
+  { entryPoints: ['engine/runtime/index.ts'], outfile: 'dist/runtime.js' },
+];
+if (fs.existsSync('server/main.ts')) entries.push({ entryPoints: ['server/main.ts'], outfile: 'dist/server.js' });
+if (fs.existsSync('client/extension.ts')) entries.push({ entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js' });
+
+/**
+ * The declarations of what task and handler modules import as `fastasyncio`, in one self-contained file:
+ * package.json's "types" (so `npm i -D fastasyncio` type-checks them) and the file a project setup copies.
+ * tsc emits them from engine/runtime; dts-bundle-generator keeps what the runtime exports and inlines the
+ * types they use.
+ */
+function writeDeclarations() {
+  const { generateDtsBundle } = require('dts-bundle-generator');
+  const [text] = generateDtsBundle([{ filePath: 'engine/runtime/index.ts', output: { noBanner: true, exportReferencedTypes: false } }], {
+    preferredConfigPath: 'tsconfig.json',
+  });
+  fs.mkdirSync('dist', { recursive: true });
+  fs.writeFileSync('dist/fastasyncio.d.ts', `// The \`fastasyncio\` module as task and handler modules see it (generated from engine/runtime).\n${text}`);
+}
 
 async function main() {
   const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
   if (watch) {
+    writeDeclarations(); // once: the runtime's API seldom changes while watching
     await Promise.all(contexts.map((c) => c.watch()));
     return;
   }
-  await Promise.all(contexts.map((c) => c.rebuild()));
+  // esbuild works in its own process while tsc works in this one. A type error in the runtime fails the
+  // build (tsc prints it), once the bundles are written.
+  const bundled = Promise.all(contexts.map((c) => c.rebuild()));
+  let declarationsError;
+  try {
+    writeDeclarations();
+  } catch (error) {
+    declarationsError = error;
+  }
+  await bundled;
   await Promise.all(contexts.map((c) => c.dispose()));
+  if (declarationsError) throw declarationsError;
 }
 
 main().catch((error) => {

@@ -1,11 +1,12 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { locateAll } from '../engine/config/json-scan';
 import { LineIndex } from '../engine/config/text';
 import { Commands, type RunJobArguments } from '../server/protocol';
 import { type Ctx, RESTRICTED_MESSAGE } from './ctx';
 import type { JobEntry } from './jobs';
+import { relativePaths } from './paths';
 import type { RunInfo } from './runs';
+import { setUpProjectCommand } from './set-up-project';
 import type { Node } from './tree-view';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -20,26 +21,54 @@ function isRunArguments(value: unknown): value is RunJobArguments {
   );
 }
 
-/** Asks which job to run: every job of every config, with its config and whether it has errors. */
+interface JobItem extends vscode.QuickPickItem {
+  entry: JobEntry;
+}
+
+function jobItem(entry: JobEntry): JobItem {
+  const { job } = entry;
+  return {
+    label: job.name,
+    description: relativePaths(entry.config.file),
+    detail:
+      job.errors > 0
+        ? `$(warning) ${job.errors} error(s) keep this job from running: fix them first`
+        : `$(play) ${job.tasks.length} tasks in ${job.stages.length} stages${job.description ? ` · ${job.description}` : ''}`,
+    entry,
+  };
+}
+
+/**
+ * Asks which job to run: every job of every config, with its config and whether errors stop it. The
+ * list follows the server while it is open (a config just saved or found shows up).
+ */
 async function pickJob(ctx: Ctx): Promise<JobEntry | undefined> {
   await ctx.jobs.ready();
-  const entries = ctx.jobs.jobs();
-  if (entries.length === 0) {
-    void vscode.window.showInformationMessage('FastAsyncio: no job configs (job_config.json or *.job.json) in this workspace.');
+  if (ctx.jobs.jobs().length === 0) {
+    const why = ctx.jobs.unavailable ?? 'no job configs (job_config.json or *.job.json) in this workspace';
+    void vscode.window.showInformationMessage(`FastAsyncio: ${why}.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
-    entries.map((entry) => ({
-      label: entry.job.name,
-      description: vscode.workspace.asRelativePath(entry.config.file),
-      detail: entry.hasErrors
-        ? '$(warning) The config has errors: fix them to run this job'
-        : `$(play) ${entry.job.tasks.length} tasks${entry.job.description ? ` · ${entry.job.description}` : ''}`,
-      entry,
-    })),
-    { title: 'FastAsyncio: Run Job', placeHolder: 'Pick a job to run', matchOnDescription: true },
-  );
-  return picked?.entry;
+  const pick = vscode.window.createQuickPick<JobItem>();
+  pick.title = 'FastAsyncio: Run Job';
+  pick.placeholder = 'Pick a job to run';
+  pick.matchOnDescription = true;
+  pick.items = ctx.jobs.jobs().map(jobItem);
+  const disposables = [pick, ctx.jobs.onDidChange(() => (pick.items = ctx.jobs.jobs().map(jobItem)))];
+  try {
+    return await new Promise<JobEntry | undefined>((resolve) => {
+      disposables.push(
+        pick.onDidAccept(() => {
+          resolve(pick.selectedItems[0]?.entry);
+          pick.hide();
+        }),
+        pick.onDidHide(() => resolve(undefined)),
+      );
+      pick.show();
+    });
+  } finally {
+    for (const d of disposables) d.dispose();
+  }
 }
 
 async function pickRun(runs: RunInfo[], title: string): Promise<RunInfo | undefined> {
@@ -70,15 +99,11 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
       void vscode.window.showWarningMessage(RESTRICTED_MESSAGE);
       return;
     }
-    let entry: JobEntry | undefined;
     if (isRunArguments(arg)) {
-      await ctx.jobs.ready();
-      entry = ctx.jobs.find(vscode.Uri.parse(arg.uri).fsPath, arg.job);
-    } else if (isNode(arg)) {
-      entry = arg.entry;
-    } else {
-      entry = await pickJob(ctx);
+      await ctx.runJob(vscode.Uri.parse(arg.uri).fsPath, arg.job);
+      return;
     }
+    const entry = isNode(arg) ? arg.entry : await pickJob(ctx);
     if (entry) await ctx.runJob(entry.config.file, entry.job.name);
   },
 
@@ -110,19 +135,17 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
   },
 
   'fastasyncio.validateWorkspace': (ctx) => async () => {
-    await ctx.jobs.ready();
-    ctx.jobs.refreshAll();
-    const configs = new Set(ctx.jobs.jobs().map((e) => e.config));
-    let errors = 0;
-    let warnings = 0;
-    for (const config of configs) {
-      for (const p of config.analysis.problems) {
-        if (p.severity === 'error') errors++;
-        else if (p.severity === 'warning') warnings++;
-      }
+    // The server finds and checks every config again, and publishes their problems.
+    await ctx.jobs.load(true);
+    if (ctx.jobs.unavailable) {
+      void vscode.window.showWarningMessage(`FastAsyncio: ${ctx.jobs.unavailable}.`);
+      return;
     }
+    const configs = ctx.jobs.all();
+    const errors = configs.reduce((n, c) => n + c.problems.errors, 0);
+    const warnings = configs.reduce((n, c) => n + c.problems.warnings, 0);
     await vscode.commands.executeCommand('workbench.actions.view.problems');
-    void vscode.window.showInformationMessage(`FastAsyncio: ${configs.size} config(s) checked: ${errors} error(s), ${warnings} warning(s).`);
+    void vscode.window.showInformationMessage(`FastAsyncio: ${configs.length} config(s) checked: ${errors} error(s), ${warnings} warning(s).`);
   },
 
   'fastasyncio.revealInConfig': () => async (arg?: unknown) => {
@@ -133,11 +156,11 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
     if (!isNode(arg) || arg.kind !== 'task') return;
     const module = arg.entry.job.tasks.find((t) => t.id === arg.task)?.module;
     if (module) await vscode.window.showTextDocument(vscode.Uri.file(module));
-    else
-      void vscode.window.showWarningMessage(
-        `FastAsyncio: ${arg.task} has no module in ${path.relative(arg.entry.config.analysis.model?.layout.root ?? '', arg.entry.config.analysis.model?.layout.taskDir ?? '')}.`,
-      );
+    else void vscode.window.showWarningMessage(`FastAsyncio: ${arg.task} has no module in ${relativePaths(arg.entry.config.taskDir)}.`);
   },
+
+  // Only writes files in the project (it runs nothing), so Restricted Mode allows it.
+  'fastasyncio.setUpProject': (ctx) => (arg?: unknown) => setUpProjectCommand(ctx, arg),
 };
 
 /** Registers the table; a command that throws is reported in one line and logged with its stack. */

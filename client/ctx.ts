@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
-import { hasErrors } from '../engine/analysis/analyze';
-import { ConfigError, JobNotFoundError } from '../engine/run/run-job';
+import { type ReadConfig, readConfigFile } from '../engine/analysis/read-config';
+import { ConfigReadError } from '../engine/config/read';
+import type { ConfigModel, JobModel } from '../engine/config/types';
+import { ConfigError, findJob, JobNotFoundError } from '../engine/run/run-job';
 import { JobIndex } from './jobs';
 import { RunLog } from './output';
+import { relativePaths } from './paths';
 import { RunController } from './runs';
 import { RunStatusBar, showRunProgress } from './status';
 import { JobsTree } from './tree-view';
@@ -12,9 +15,9 @@ export const RESTRICTED_MESSAGE =
 
 /** The extension's state, handed to every command. */
 export class Ctx implements vscode.Disposable {
-  readonly jobs = new JobIndex();
-  readonly runs = new RunController();
   readonly log = new RunLog();
+  readonly jobs = new JobIndex(this.log.channel);
+  readonly runs = new RunController();
   readonly tree = new JobsTree(this.jobs, this.runs);
   readonly statusBar = new RunStatusBar(this.runs);
   lastRun: { file: string; job: string } | undefined;
@@ -24,7 +27,7 @@ export class Ctx implements vscode.Disposable {
     this.disposables = [this.jobs, this.runs, this.log, this.tree, this.statusBar, this.runs.onDidChange(({ event }) => event && this.log.write(event))];
   }
 
-  /** Runs a job after the checks a user expects: trusted workspace, saved and error-free config. */
+  /** Runs a job after the checks a user expects: trusted workspace, saved config, no error that stops the job. */
   async runJob(file: string, job: string): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(RESTRICTED_MESSAGE);
@@ -32,30 +35,43 @@ export class Ctx implements vscode.Disposable {
     }
     const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
     if (open?.isDirty) await open.save();
-    this.jobs.refresh(file);
-    const config = this.jobs.config(file);
-    const model = config?.analysis.model;
-    if (!config || !model || hasErrors(config.analysis.problems)) {
-      const count = config?.analysis.problems.filter((p) => p.severity === 'error').length ?? 0;
-      const choice = await vscode.window.showErrorMessage(
-        `FastAsyncio: ${job} can't run: ${vscode.workspace.asRelativePath(file)} has ${count} error(s).`,
-        'Show Problems',
-      );
-      if (choice === 'Show Problems') {
-        await vscode.window.showTextDocument(vscode.Uri.file(file));
-        await vscode.commands.executeCommand('workbench.actions.view.problems');
-      }
+    const settings = await this.jobs.runSettings(file);
+    if (!settings) {
+      void vscode.window.showErrorMessage(`FastAsyncio: ${relativePaths(file)} is not a job config of this workspace.`);
       return;
     }
+    // The one analysis the extension host makes: of this config as saved, when it runs. The worker runs
+    // that very text.
+    let config: ReadConfig;
+    let found: { model: ConfigModel; job: JobModel };
+    try {
+      config = readConfigFile(file, { taskDir: settings.taskDir, handlerDir: settings.handlerDir });
+      found = findJob(file, config.analysis, job);
+    } catch (error) {
+      if (error instanceof ConfigError) return this.showErrors(file, job, error);
+      if (error instanceof ConfigReadError || error instanceof JobNotFoundError) {
+        void vscode.window.showErrorMessage(`FastAsyncio: ${relativePaths(error.message)}`);
+        return;
+      }
+      throw error;
+    }
     this.lastRun = { file, job };
-    const entry = model.jobs.find((j) => j.name === job);
-    const run = this.runs.start(config, model.layout.root, job, entry?.maxConcurrency);
+    const run = this.runs.start(config, found.model.layout.root, job, settings, found.job.maxConcurrency);
     this.log.channel.show(true);
     showRunProgress(this.runs, run);
     run.done?.catch((error: unknown) => {
       const message = error instanceof ConfigError || error instanceof JobNotFoundError ? error.message : String(error);
-      void vscode.window.showErrorMessage(`FastAsyncio: ${message}`);
+      void vscode.window.showErrorMessage(`FastAsyncio: ${relativePaths(message)}`);
     });
+  }
+
+  private async showErrors(file: string, job: string, error: ConfigError): Promise<void> {
+    const count = error.problems.filter((p) => p.severity === 'error').length;
+    const choice = await vscode.window.showErrorMessage(`FastAsyncio: ${job} can't run: ${count} error(s) in ${relativePaths(file)} stop it.`, 'Show Problems');
+    if (choice === 'Show Problems') {
+      await vscode.window.showTextDocument(vscode.Uri.file(file));
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+    }
   }
 
   dispose(): void {

@@ -1,104 +1,99 @@
 import * as vscode from 'vscode';
-import { hasErrors } from '../engine/analysis/analyze';
-import { type ReadConfig, readConfigFile } from '../engine/config/read';
-import type { JobModel } from '../engine/config/types';
-import { CONFIG_GLOBS } from '../server/protocol';
-import { configGlobs, layoutDefaults } from './settings';
+import { type LanguageClient, State } from 'vscode-languageclient/node';
+import { type ConfigJobs, type JobInfo, JobsChangedNotification, JobsRequest, type RunSettings } from '../server/protocol';
 
+/** A job of a config, as the tree and Run Job show it. */
 export interface JobEntry {
-  job: JobModel;
-  config: ReadConfig;
-  hasErrors: boolean;
+  job: JobInfo;
+  config: ConfigJobs;
 }
 
 /**
- * The job configs of the workspace and their analyses (the engine's, pure: no workspace code runs).
- * Kept fresh by a file watcher; `onDidChange` fires after each change.
+ * The job configs of the workspace as the language server analyses them (an open document's text, else
+ * the disk's): the whole list each time the server starts, then its `fastasyncio/jobsChanged`
+ * notifications. Nothing is read or analysed here, so the tree, Run Job and the Problems panel agree,
+ * and a large workspace never blocks the extension host.
  */
 export class JobIndex implements vscode.Disposable {
-  private readonly configs = new Map<string, ReadConfig>();
+  private readonly configs = new Map<string, ConfigJobs>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private scanned: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private client: LanguageClient | undefined;
+  private readonly loaded: Promise<void>;
+  private markLoaded: () => void = () => undefined;
+  /** Why there are no jobs to show, when the language server is not there to tell. */
+  unavailable: string | undefined;
 
-  constructor() {
-    for (const glob of this.globs()) {
-      const watcher = vscode.workspace.createFileSystemWatcher(glob);
-      watcher.onDidCreate((uri) => this.refresh(uri.fsPath), this, this.disposables);
-      watcher.onDidChange((uri) => this.refresh(uri.fsPath), this, this.disposables);
-      watcher.onDidDelete((uri) => this.forget(uri.fsPath), this, this.disposables);
-      this.disposables.push(watcher);
-    }
-    // Task and handler modules decide missing-task errors: re-read the configs when they change.
-    const modules = vscode.workspace.createFileSystemWatcher('**/*.{ts,js,mjs,cjs,py}', false, true, false);
-    modules.onDidCreate(() => this.refreshSoon(), this, this.disposables);
-    modules.onDidDelete(() => this.refreshSoon(), this, this.disposables);
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('fastasyncio') && this.refreshSoon()));
-    this.disposables.push(modules);
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.loaded = new Promise((resolve) => (this.markLoaded = resolve));
   }
 
-  private globs(): string[] {
-    return [...CONFIG_GLOBS, ...configGlobs()];
+  /** Follows a language client (connected before it starts): the whole list each time it (re)starts, then each change. */
+  connect(client: LanguageClient): void {
+    this.client = client;
+    this.disposables.push(
+      client.onNotification(JobsChangedNotification.method, (params: JobsChangedNotification.Params) => this.apply(params.changed, params.removed)),
+      client.onDidChangeState((event) => event.newState === State.Running && void this.load()),
+    );
   }
 
-  /** Finds every config in the workspace (once; later calls wait for the same scan). */
+  /** The language server did not start: nothing to wait for. */
+  fail(reason: string): void {
+    this.unavailable = reason;
+    this.markLoaded();
+    this.changed.fire();
+  }
+
+  /** Resolves once the server has sent its first list (or could not). */
   ready(): Promise<void> {
-    this.scanned ??= (async () => {
-      const found = await Promise.all(this.globs().map((g) => vscode.workspace.findFiles(g, '{**/node_modules/**,**/.git/**,**/dist/**}')));
-      for (const uri of found.flat()) this.read(uri.fsPath);
-      this.changed.fire();
-    })();
-    return this.scanned;
+    return this.loaded;
   }
 
-  private read(file: string): void {
+  /** Asks the server for every config; `rescan` has it find and analyse them all again first. */
+  async load(rescan = false): Promise<void> {
     try {
-      this.configs.set(file, readConfigFile(file, layoutDefaults(file)));
-    } catch {
-      this.configs.delete(file);
+      if (!this.client) throw new Error('the language server is not running');
+      const params: JobsRequest.Params = { rescan };
+      const configs = await this.client.sendRequest<JobsRequest.Result>(JobsRequest.method, params);
+      this.unavailable = undefined;
+      this.configs.clear();
+      this.apply(configs, []);
+    } catch (error) {
+      this.unavailable = `the language server did not list the jobs: ${error instanceof Error ? error.message : String(error)}`;
+      this.log.error(`Listing the jobs failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.changed.fire();
+    } finally {
+      this.markLoaded();
     }
   }
 
-  refresh(file: string): void {
-    this.read(file);
-    this.changed.fire();
-  }
-
-  /** A `git checkout` creates hundreds of files at once: one re-analysis for the lot. */
-  private refreshSoon(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refreshAll(), 300);
-  }
-
-  refreshAll(): void {
-    for (const file of [...this.configs.keys()]) this.read(file);
-    this.changed.fire();
-  }
-
-  private forget(file: string): void {
-    this.configs.delete(file);
+  private apply(changed: readonly ConfigJobs[], removed: readonly string[]): void {
+    for (const config of changed) this.configs.set(config.file, config);
+    for (const file of removed) this.configs.delete(file);
     this.changed.fire();
   }
 
   /** Every job of every config, configs in path order. */
   jobs(): JobEntry[] {
-    return [...this.configs.values()]
-      .sort((a, b) => a.file.localeCompare(b.file))
-      .flatMap((config) => (config.analysis.model?.jobs ?? []).map((job) => ({ job, config, hasErrors: hasErrors(config.analysis.problems) })));
+    return [...this.configs.values()].sort((a, b) => a.file.localeCompare(b.file)).flatMap((config) => config.jobs.map((job) => ({ job, config })));
   }
 
-  config(file: string): ReadConfig | undefined {
-    return this.configs.get(file);
+  /** Every config, jobs or not. */
+  all(): ConfigJobs[] {
+    return [...this.configs.values()];
   }
 
-  find(file: string, job: string): JobEntry | undefined {
-    return this.jobs().find((e) => e.config.file === file && e.job.name === job);
+  /** The settings a run of `file` uses, resolved by the server; undefined when it is not a config the server knows. */
+  async runSettings(file: string): Promise<RunSettings | undefined> {
+    const known = this.configs.get(file)?.run;
+    if (known || !this.client) return known;
+    const params: JobsRequest.Params = { uris: [this.client.code2ProtocolConverter.asUri(vscode.Uri.file(file))] };
+    const [config] = await this.client.sendRequest<JobsRequest.Result>(JobsRequest.method, params);
+    return config?.run;
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
     for (const d of this.disposables) void d.dispose();
   }
 }

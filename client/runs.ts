@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { ReadConfig } from '../engine/config/read';
+import type { ReadConfig } from '../engine/analysis/read-config';
 import type { RunEvent, RunSummary } from '../engine/run/events';
 import { runJobInChild } from '../engine/run/child-runner';
 import { inspectRun, recordedState, replayRun } from '../engine/run/recorded-runs';
 import { runIds } from '../engine/run/records';
 import { RunState } from '../engine/run/summary';
-import { defaultConcurrency, keepRuns, layoutDefaults } from './settings';
+import type { RunSettings } from '../server/protocol';
 
 /**
  * A run the extension knows about: live (with a controller) or read back from its record. A recorded run
@@ -45,9 +45,10 @@ export class RunController implements vscode.Disposable {
 
   /**
    * `config` was just read and checked by the caller: the worker runs that very text, not analysed again
-   * here. `jobConcurrency` is the job's own `maxConcurrency`: the default setting applies only without one.
+   * here. `settings` are the server's for this config. `jobConcurrency` is the job's own `maxConcurrency`:
+   * the default setting applies only without one.
    */
-  start(config: ReadConfig, root: string, job: string, jobConcurrency?: number): RunInfo {
+  start(config: ReadConfig, root: string, job: string, settings: RunSettings, jobConcurrency?: number): RunInfo {
     const configFile = config.file;
     const controller = new AbortController();
     const state = new RunState();
@@ -58,9 +59,9 @@ export class RunController implements vscode.Disposable {
       configText: config.text,
       job,
       signal: controller.signal,
-      defaults: layoutDefaults(configFile),
-      concurrency: jobConcurrency === undefined ? defaultConcurrency(configFile) : undefined,
-      record: { keep: keepRuns(configFile) },
+      defaults: { taskDir: settings.taskDir, handlerDir: settings.handlerDir },
+      concurrency: jobConcurrency === undefined ? settings.defaultConcurrency : undefined,
+      record: { keep: settings.keepRuns },
       onEvent: (event) => {
         state.apply(event);
         if (!run.runId) {

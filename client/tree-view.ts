@@ -1,8 +1,8 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDuration } from '../engine/run/describe';
 import type { PlannedStage, RunStatus, TaskStatus } from '../engine/run/events';
 import type { JobEntry, JobIndex } from './jobs';
+import { relativePaths } from './paths';
 import { type RunController, type RunInfo, runningElsewhere } from './runs';
 
 export type Node =
@@ -27,6 +27,11 @@ function icon(status: TaskStatus | RunStatus): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
+const jobId = (entry: JobEntry) => `job:${entry.config.file}#${entry.job.name}`;
+
+/** A job's tooltip lists this many stages of its plan at most. */
+const MAX_TOOLTIP_STAGES = 12;
+
 /** A stage's status: running if any task runs, failed if any failed, succeeded when all did. */
 function stageStatus(run: RunInfo, stage: PlannedStage): TaskStatus {
   const statuses = stage.tasks.map((t) => run.state.tasks[t]?.status ?? 'pending');
@@ -45,12 +50,14 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private readonly pending = new Set<Node | undefined>();
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** The ids of the jobs the tree last listed; undefined until it has listed them once. */
+  private shown: string | undefined;
 
   constructor(
     private readonly jobs: JobIndex,
     private readonly runs: RunController,
   ) {
-    jobs.onDidChange(() => this.refresh(undefined), this, this.disposables);
+    jobs.onDidChange(() => this.jobsChanged(), this, this.disposables);
     runs.onDidChange(
       ({ run, event }) => {
         const job = this.nodes.get(`job:${run.configFile}#${run.job}`);
@@ -61,6 +68,27 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       this,
       this.disposables,
     );
+  }
+
+  /**
+   * Jobs that appear, go or are renamed redraw the whole tree; a job whose config changed otherwise
+   * redraws alone (a whole redraw while the view fetches the runs of expanded jobs makes it ask for
+   * jobs it no longer knows).
+   */
+  private jobsChanged(): void {
+    // Not listed yet: the first listing waits for the jobs and shows them all.
+    if (this.shown === undefined) return;
+    const entries = this.jobs.jobs();
+    if (entries.map(jobId).join('\n') !== this.shown) {
+      this.refresh(undefined);
+      return;
+    }
+    for (const entry of entries) {
+      const node = this.nodes.get(jobId(entry));
+      if (node?.kind !== 'job' || node.entry.config === entry.config) continue;
+      node.entry = entry;
+      this.refresh(node);
+    }
   }
 
   /** Refreshes are batched: a run of 10,000 tasks must not redraw the tree 20,000 times. */
@@ -89,12 +117,14 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       // A full refresh: forget nodes of runs that may no longer be listed.
       this.nodes.clear();
       await this.jobs.ready();
-      return this.jobs.jobs().map((entry) => this.keep({ kind: 'job', id: `job:${entry.config.file}#${entry.job.name}`, entry }));
+      const entries = this.jobs.jobs();
+      this.shown = entries.map(jobId).join('\n');
+      return entries.map((entry) => this.keep({ kind: 'job', id: jobId(entry), entry }));
     }
     const { entry } = node;
     switch (node.kind) {
       case 'job':
-        return (await this.runs.runsOf(entry.config.analysis.model!.layout.root, entry.config.file, entry.job.name)).map((run, i) =>
+        return (await this.runs.runsOf(entry.config.root, entry.config.file, entry.job.name)).map((run, i) =>
           this.keep({ kind: 'run', id: `run:${run.runId}`, entry, run, latest: i === 0 }),
         );
       case 'run':
@@ -113,7 +143,7 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       case 'job':
         return undefined;
       case 'run':
-        return this.nodes.get(`job:${node.entry.config.file}#${node.entry.job.name}`);
+        return this.nodes.get(jobId(node.entry));
       case 'stage':
         return this.nodes.get(`run:${node.run.runId}`);
       case 'task': {
@@ -136,16 +166,23 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     }
   }
 
+  /** A job as the server analysed it: its config, the errors that keep it from running, its plan in the tooltip. */
   private jobItem(entry: JobEntry): vscode.TreeItem {
-    const item = new vscode.TreeItem(entry.job.name, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = `job:${entry.config.file}#${entry.job.name}`;
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(entry.config.file));
-    const shown = folder ? path.relative(folder.uri.fsPath, entry.config.file) : entry.config.file;
-    item.description = entry.hasErrors ? `${shown} · has errors` : shown;
-    item.tooltip = entry.job.description ?? `${entry.job.tasks.length} tasks, handler ${entry.job.handler}`;
-    item.iconPath = entry.hasErrors
-      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-      : new vscode.ThemeIcon('type-hierarchy');
+    const { job, config } = entry;
+    const item = new vscode.TreeItem(job.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = jobId(entry);
+    const shown = relativePaths(config.file);
+    item.description = job.errors > 0 ? `${shown} · ${job.errors} error(s)` : shown;
+    const stages = job.stages
+      .slice(0, MAX_TOOLTIP_STAGES)
+      .map((s) => `Stage ${s.index}${s.after.length ? ` (after ${s.after.join(', ')})` : ''}: ${s.tasks.join(', ')}`);
+    if (job.stages.length > MAX_TOOLTIP_STAGES) stages.push(`… ${job.stages.length - MAX_TOOLTIP_STAGES} more stages`);
+    if (job.unreachable.length)
+      stages.push(`Never run (in or behind a cycle): ${job.unreachable.slice(0, 20).join(', ')}${job.unreachable.length > 20 ? ', …' : ''}`);
+    const summary = `${job.tasks.length} tasks in ${job.stages.length} stages · handler ${job.handler}`;
+    item.tooltip = [...(job.description ? [job.description] : []), summary, ...stages].join('\n');
+    item.iconPath =
+      job.errors > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('type-hierarchy');
     item.contextValue = 'job';
     return item;
   }

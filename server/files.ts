@@ -1,24 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isInside } from '../engine/config/folders';
 import type { ProjectFiles } from '../engine/files';
 
 /** Module files bigger than this are not read (a task module is a few kilobytes). */
 const MAX_MODULE_BYTES = 4_000_000;
 
-/** Whether `file` is `dir` or inside it. */
-export function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
 /**
  * The analysis' view of the disk for the server: only inside the workspace folders (symbolic links
  * that lead out are refused), open documents before the disk, and cached until a watched-file event
- * says what changed.
+ * says what changed (or `recheck` finds a module that an analysis missed).
  */
 export class WorkspaceFiles implements ProjectFiles {
   private readonly dirs = new Map<string, readonly string[] | undefined>();
   private readonly texts = new Map<string, string | undefined>();
+  /** Per config, the folders where its last analysis missed a module (see `recheck`). */
+  private readonly missedIn = new Map<string, readonly string[]>();
   private realRoots: string[] = [];
   /** Bumped on every change: analyses made before it are stale. */
   generation = 0;
@@ -41,16 +38,42 @@ export class WorkspaceFiles implements ProjectFiles {
   }
 
   readDir(dir: string): readonly string[] | undefined {
-    if (!this.dirs.has(dir)) {
-      let entries: string[] | undefined;
-      try {
-        entries = this.allowed(dir) ? fs.readdirSync(dir) : undefined;
-      } catch {
-        entries = undefined;
-      }
-      this.dirs.set(dir, entries);
-    }
+    if (!this.dirs.has(dir)) this.dirs.set(dir, this.list(dir));
     return this.dirs.get(dir);
+  }
+
+  /** Remembers the folders where the analysis of `config` missed a module, for `recheck`. */
+  missed(config: string, folders: readonly string[]): void {
+    if (folders.length > 0) this.missedIn.set(config, folders);
+    else this.missedIn.delete(config);
+  }
+
+  /**
+   * Lists again, past the cache, the folders where the last analysis of `config` missed a module: a
+   * client whose watcher missed an event (a new module) leaves them stale. One listing per folder, not
+   * one look per task. Returns the entries that appeared or went away; any bumps `generation`.
+   */
+  recheck(config: string): { file: string; created: boolean }[] {
+    const changed: { file: string; created: boolean }[] = [];
+    for (const dir of this.missedIn.get(config) ?? []) {
+      if (!this.dirs.has(dir)) continue;
+      const before = new Set(this.dirs.get(dir));
+      const now = this.list(dir);
+      const after = new Set(now);
+      for (const entry of after) if (!before.has(entry)) changed.push({ file: path.join(dir, entry), created: true });
+      for (const entry of before) if (!after.has(entry)) changed.push({ file: path.join(dir, entry), created: false });
+      this.dirs.set(dir, now);
+    }
+    if (changed.length > 0) this.generation++;
+    return changed;
+  }
+
+  private list(dir: string): string[] | undefined {
+    try {
+      return this.allowed(dir) ? fs.readdirSync(dir) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   readFile(file: string): string | undefined {

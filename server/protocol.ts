@@ -2,7 +2,12 @@
  * What the client and the language server both need to know, declared once. Types and constants only:
  * this module imports neither `vscode` nor the LSP runtime, so either side (or another editor's glue)
  * can import it.
+ *
+ * Custom messages follow vscode-eslint's pattern, one namespace each: its `method`, and as types its
+ * `Params` (and a request's `Result`). Each side passes `X.method` and types the handler with them.
  */
+/* eslint-disable @typescript-eslint/no-namespace -- one namespace per custom message, as in vscode-eslint */
+import type { PlanStage } from '../engine/analysis/plan';
 
 /** The settings section: `fastasyncio.configGlobs`, `fastasyncio.trace.server`, ... */
 export const SETTINGS_SECTION = 'fastasyncio';
@@ -45,6 +50,8 @@ export interface InitializationOptions {
   debounceMs?: number;
   /** Settings for clients that do not answer `workspace/configuration`. */
   settings?: Partial<FastAsyncioSettings>;
+  /** Whether the client wants `fastasyncio/jobsChanged` notifications (other editors need not handle them). */
+  jobs?: boolean;
 }
 
 /** Commands the server puts in code lenses; the client registers and runs them. */
@@ -62,3 +69,99 @@ export interface RunJobArguments {
 
 /** The `source` of every diagnostic the server publishes. */
 export const DIAGNOSTIC_SOURCE = 'fastasyncio';
+
+/** A task of a job, as the jobs view and Run Job need it. */
+export interface TaskInfo {
+  /** The task's id in the job (`name`). */
+  id: string;
+  /** Index in the job's `tasks` array. */
+  index: number;
+  dependencies: string[];
+  /** Absolute path of the module that declares the task's class, when there is one. */
+  module?: string;
+}
+
+/** A job of a config with its plan. */
+export interface JobInfo {
+  name: string;
+  /** Index in the config's `jobs` array. */
+  index: number;
+  /** `module.Class` or `GenericJobHandler`. */
+  handler: string;
+  description?: string;
+  maxConcurrency?: number;
+  tasks: TaskInfo[];
+  /** Which tasks run together and which wait for which (the engine's `planJob`). */
+  stages: PlanStage[];
+  /** Tasks that can never run (in or behind a cycle). */
+  unreachable: string[];
+  /** The errors that keep this job from running: the file's and its own (the engine's `jobErrors`). */
+  errors: number;
+}
+
+/** How many problems of each severity a config has. */
+export interface ProblemCounts {
+  errors: number;
+  warnings: number;
+  /** Information and hints. */
+  others: number;
+}
+
+/**
+ * What a run of a config uses from the settings, resolved for the config's workspace folder by the
+ * server (the one place settings are resolved): the client hands them to the engine as they are.
+ */
+export interface RunSettings {
+  /** Absolute task folder for a config that names none (`fastasyncio.taskDir`). */
+  taskDir?: string;
+  /** Absolute handler folder for a config that names none (`fastasyncio.handlerDir`). */
+  handlerDir?: string;
+  /** `fastasyncio.defaultConcurrency`: for jobs without their own `maxConcurrency`. */
+  defaultConcurrency?: number;
+  /** `fastasyncio.keepRuns`. */
+  keepRuns: number;
+}
+
+/** One config as the server analysed it: its open document's text, else the disk's. */
+export interface ConfigJobs {
+  uri: string;
+  /** Absolute path. */
+  file: string;
+  /**
+   * The open document's version the analysis was made from; `null` when it was made from the disk. A
+   * later version that changes none of the rest is not sent again.
+   */
+  version: number | null;
+  /** The project root (runs are recorded in its `.fastasyncio/runs`). */
+  root: string;
+  /** The task folder, absolute. */
+  taskDir: string;
+  /** The jobs, in the config's order; empty when the text is not a config the analysis can read. */
+  jobs: JobInfo[];
+  problems: ProblemCounts;
+  run: RunSettings;
+}
+
+/**
+ * The job configs of the workspace, from the client: every config the server knows (found on disk or
+ * open), in path order, once the scan under way has ended. `rescan` finds and analyses them all again
+ * first (and publishes their diagnostics); `uris` answers those configs only.
+ */
+export namespace JobsRequest {
+  export const method = 'fastasyncio/jobs';
+  export type Params = { rescan?: boolean; uris?: string[] } | null;
+  export type Result = ConfigJobs[];
+}
+
+/**
+ * From the server, to clients that asked for it (`InitializationOptions.jobs`), whenever the jobs, plans,
+ * problem counts or run settings of configs change: their new state, and the configs that are gone.
+ */
+export namespace JobsChangedNotification {
+  export const method = 'fastasyncio/jobsChanged';
+  export interface Params {
+    changed: ConfigJobs[];
+    /** Absolute paths of configs the server no longer reports on. */
+    removed: string[];
+  }
+}

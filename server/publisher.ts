@@ -1,4 +1,5 @@
 import type { Connection } from 'vscode-languageserver/node';
+import { configJobs, type JobsNotifier } from './jobs';
 import { describeError, type Logger } from './log';
 import { type DiagnosticOptions, toDiagnostics } from './service';
 import type { Workspace } from './workspace';
@@ -12,7 +13,8 @@ export const MAX_DEBOUNCE_MS = 100;
  * Publishes each config's diagnostics: at once when opened or found, after a debounce while typing. The
  * debounce is fixed when the client sets `debounceMs`; else it is what the budget leaves once the
  * config's last analysis time is taken off, so even a big config's diagnostics come within 150 ms.
- * A config's diagnostics always go to one URI, the open document's when it is open.
+ * A config's diagnostics always go to one URI, the open document's when it is open. The same analysis
+ * gives the client's jobs (`jobs`, when the client asked for them), so the tree and the Problems panel agree.
  */
 export class Publisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -26,6 +28,7 @@ export class Publisher {
     private readonly log: Logger,
     private readonly debounceMs: number | undefined,
     private readonly options: DiagnosticOptions,
+    private readonly jobs?: JobsNotifier,
   ) {}
 
   delayFor(file: string): number {
@@ -65,11 +68,14 @@ export class Publisher {
       if (!doc) {
         if (previous === uri) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
         this.sentTo.delete(file);
+        this.jobs?.removed(file);
         return;
       }
       const version = doc.version >= 0 ? doc.version : undefined;
       void this.connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(doc, this.options) });
       this.sentTo.set(file, uri);
+      // After the diagnostics: they are what the latency budget is for.
+      this.jobs?.changed(configJobs(doc, this.workspace.runSettings(file)));
     } catch (error) {
       this.log.error(`diagnostics of ${file} failed: ${describeError(error)}`);
     }
@@ -82,5 +88,6 @@ export class Publisher {
     const previous = this.sentTo.get(file);
     if (previous) void this.connection.sendDiagnostics({ uri: previous, diagnostics: [] });
     this.sentTo.delete(file);
+    this.jobs?.removed(file);
   }
 }

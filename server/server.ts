@@ -1,13 +1,23 @@
-import { type ClientCapabilities, type Connection, DidChangeConfigurationNotification, type InitializeResult, TextDocuments } from 'vscode-languageserver/node';
+import {
+  type CancellationToken,
+  type ClientCapabilities,
+  type Connection,
+  DidChangeConfigurationNotification,
+  type InitializeResult,
+  TextDocuments,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { clientSupport, serverCapabilities } from './capabilities';
+import { executeCommand } from './commands';
 import { registerFeatures } from './features';
-import { guardNotification, inBackground } from './guard';
-import type { Logger } from './log';
-import { type InitializationOptions, SETTINGS_SECTION } from './protocol';
+import { guard, guardNotification } from './guard';
+import { configJobs, JobsNotifier } from './jobs';
+import { describeError, type Logger } from './log';
+import { type InitializationOptions, JobsChangedNotification, JobsRequest, SETTINGS_SECTION } from './protocol';
 import { Publisher } from './publisher';
+import { configSaved } from './recheck';
 import { findConfigs } from './scan';
-import { uriToPath } from './service';
+import { pathToUri, uriToPath } from './service';
 import { readSettings } from './settings';
 import { filesChanged, Watchers } from './watch';
 import { Workspace } from './workspace';
@@ -18,6 +28,7 @@ export function startServer(connection: Connection, log: Logger): void {
   const workspace = new Workspace();
   const watchers = new Watchers(connection, log);
   let publisher: Publisher | undefined;
+  let jobsNotifier: JobsNotifier | undefined;
   let capabilities: ClientCapabilities = {};
   let initOptions: InitializationOptions = {};
   const justOpened = new Set<string>();
@@ -31,9 +42,14 @@ export function startServer(connection: Connection, log: Logger): void {
     workspace.watching = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const debounce = initOptions.debounceMs;
     const debounceMs = typeof debounce === 'number' && debounce >= 0 && debounce <= 10_000 ? debounce : undefined;
-    publisher = new Publisher(connection, workspace, log, debounceMs, {
-      relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
-    });
+    if (initOptions.jobs === true) {
+      jobsNotifier = new JobsNotifier((changed, removed) => {
+        const params: JobsChangedNotification.Params = { changed, removed };
+        void connection.sendNotification(JobsChangedNotification.method, params);
+      });
+    }
+    const diagnosticOptions = { relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true };
+    publisher = new Publisher(connection, workspace, log, debounceMs, diagnosticOptions, jobsNotifier);
     registerFeatures(connection, workspace, log, clientSupport(capabilities));
     return {
       capabilities: serverCapabilities(capabilities),
@@ -41,20 +57,35 @@ export function startServer(connection: Connection, log: Logger): void {
     };
   });
 
-  /** Settings from the client, configs found again, watchers for the config globs, everything published. */
+  /** The window's settings and each workspace folder's, asked of the client. */
+  const askSettings = async (): Promise<void> => {
+    const folders = workspace.folders;
+    const items = [{ section: SETTINGS_SECTION }, ...folders.map((f) => ({ scopeUri: pathToUri(f), section: SETTINGS_SECTION }))];
+    const [window, ...perFolder] = (await connection.workspace.getConfiguration(items)) as unknown[];
+    const folderSettings = new Map(folders.map((f, i) => [f, readSettings(initOptions.settings, perFolder[i] ?? window)]));
+    workspace.setSettings(readSettings(initOptions.settings, window), folderSettings);
+  };
+
+  /**
+   * Settings from the client, open documents and configs on disk sorted out again under them, watchers
+   * for the config globs, everything published.
+   */
   const refresh = async (): Promise<void> => {
-    if (capabilities.workspace?.configuration) {
-      const section: unknown = await connection.workspace.getConfiguration(SETTINGS_SECTION);
-      workspace.setSettings(readSettings(initOptions.settings, section));
-    }
-    if (workspace.watching) void watchers.register(workspace.settings.configGlobs);
-    const found = await findConfigs(workspace.folders, (file) => workspace.isConfig(file));
-    for (const file of workspace.configs) if (!found.includes(file) && !documents.get(workspace.uriOf(file))) publisher?.clear(file);
+    if (capabilities.workspace?.configuration) await askSettings();
+    if (workspace.watching) void watchers.register(workspace.settingsGlobs());
+    for (const file of workspace.retrack(documents.all())) publisher?.clear(file);
+    const found = new Set(await findConfigs(workspace.folders, (file) => workspace.isConfig(file)));
+    for (const file of workspace.configs) if (!found.has(file) && !documents.get(workspace.uriOf(file))) publisher?.clear(file);
     workspace.configs.clear();
     for (const file of found) workspace.configs.add(file);
     for (const file of workspace.allConfigs()) workspace.forget(file);
     await publisher?.publishAll(workspace.allConfigs());
   };
+
+  /** Scans run one after the other; `fastasyncio/jobs` answers once the one under way has ended. */
+  let scanned = Promise.resolve();
+  const scan = (name: string): Promise<void> =>
+    (scanned = scanned.then(refresh).catch((error: unknown) => log.error(`${name} failed: ${describeError(error)}`)));
 
   connection.onInitialized(() => {
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
@@ -65,10 +96,10 @@ export function startServer(connection: Connection, log: Logger): void {
         const removed = new Set(event.removed.flatMap((f) => uriToPath(f.uri) ?? []));
         const added = event.added.flatMap((f) => uriToPath(f.uri) ?? []);
         workspace.setFolders([...workspace.folders.filter((f) => !removed.has(f)), ...added]);
-        inBackground(log, 'workspace folders', refresh);
+        void scan('workspace folders');
       });
     }
-    inBackground(log, 'start', refresh);
+    void scan('start');
   });
 
   connection.onDidChangeConfiguration(
@@ -77,9 +108,24 @@ export function startServer(connection: Connection, log: Logger): void {
         const settings = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
         workspace.setSettings(readSettings(initOptions.settings, settings));
       }
-      inBackground(log, 'settings', refresh);
+      void scan('settings');
     }),
   );
+
+  const answerJobs = guard<JobsRequest.Params, JobsRequest.Result>(log, 'jobs', [], (params) => {
+    const files = params?.uris ? params.uris.flatMap((uri) => workspace.pathOf(uri) ?? []) : workspace.allConfigs().sort();
+    const configs = files.flatMap((file) => {
+      const doc = workspace.document(file);
+      return doc ? [configJobs(doc, workspace.runSettings(file))] : [];
+    });
+    // The whole list replaces what the client had: later notifications are news to it.
+    if (!params?.uris) for (const config of configs) jobsNotifier?.seen(config);
+    return configs;
+  });
+  connection.onRequest(JobsRequest.method, async (params: JobsRequest.Params, token: CancellationToken) => {
+    await (params?.rescan ? scan('rescan') : scanned);
+    return answerJobs(params, token);
+  });
 
   documents.onDidOpen(
     guardNotification(log, 'didOpen', (event) => {
@@ -108,6 +154,18 @@ export function startServer(connection: Connection, log: Logger): void {
   connection.onDidChangeWatchedFiles(
     guardNotification(log, 'didChangeWatchedFiles', (params) => {
       if (publisher) filesChanged(workspace, publisher, params.changes, (file) => documents.get(workspace.uriOf(file)) !== undefined);
+    }),
+  );
+  documents.onDidSave(
+    guardNotification(log, 'didSave', (event) => {
+      const file = workspace.pathOf(event.document.uri);
+      if (file && publisher) configSaved(workspace, publisher, file);
+    }),
+  );
+  connection.onExecuteCommand(
+    guard(log, 'executeCommand', null, (params) => {
+      const showDocument = capabilities.window?.showDocument?.support === true;
+      return publisher ? executeCommand(params, { connection, workspace, publisher, log, showDocument }) : null;
     }),
   );
 

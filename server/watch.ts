@@ -17,10 +17,12 @@ export class Watchers {
     private readonly log: Logger,
   ) {}
 
+  /** `configGlobs`: the settings' own, relative to a workspace folder. */
   async register(configGlobs: readonly string[]): Promise<void> {
     const previous = this.registration;
+    const patterns = new Set([MODULE_GLOB, ...CONFIG_GLOBS, ...configGlobs.map(anyFolder)]);
     this.registration = this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [MODULE_GLOB, ...CONFIG_GLOBS, ...configGlobs].map((globPattern) => ({ globPattern })),
+      watchers: [...patterns].map((globPattern) => ({ globPattern })),
     });
     try {
       (await previous)?.dispose();
@@ -29,6 +31,15 @@ export class Watchers {
       this.log.error(`watching files failed: ${describeError(error)}`);
     }
   }
+}
+
+/**
+ * A watcher's pattern is matched against absolute paths: a glob relative to a workspace folder
+ * (`pipelines/*.json`) is watched in any folder, and the workspace tells configs from other files.
+ */
+function anyFolder(glob: string): string {
+  const relative = glob.replace(/^\.\//, '');
+  return relative.startsWith('**/') ? relative : `**/${relative}`;
 }
 
 /**

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { isInside } from '../engine/config/folders';
 import type { LayoutDefaults } from '../engine/config/layout';
 import { decodeUtf8 } from '../engine/config/text';
-import { WorkspaceFiles, isInside } from './files';
+import { WorkspaceFiles } from './files';
 import { globMatcher } from './glob';
-import { CONFIG_GLOBS, DEFAULT_SETTINGS, type FastAsyncioSettings } from './protocol';
+import { CONFIG_GLOBS, DEFAULT_SETTINGS, type FastAsyncioSettings, type RunSettings } from './protocol';
 import { parseDocument, type ParsedDocument, pathToUri, uriToPath } from './service';
 
 /** Config files on disk bigger than this are not read (open documents of any size are analysed). */
@@ -18,10 +19,14 @@ interface Cached {
 /**
  * The server's state: the workspace folders, the settings, the configs found on disk, the open
  * documents, and one parsed analysis per config version (made when first asked for, then reused).
+ * Settings are resolved here and nowhere else: each workspace folder may have its own (they are
+ * `resource`-scoped), the window's apply outside the folders.
  */
 export class Workspace {
   folders: string[] = [];
+  /** The window's settings (files outside every folder, and folders without their own). */
   settings: FastAsyncioSettings = DEFAULT_SETTINGS;
+  private folderSettings: ReadonlyMap<string, FastAsyncioSettings> = new Map();
   /** Configs found on disk (absolute paths). */
   readonly configs = new Set<string>();
   readonly files: WorkspaceFiles;
@@ -29,7 +34,7 @@ export class Workspace {
   watching = false;
   private readonly open = new Map<string, TextDocument>();
   private readonly cache = new Map<string, Cached>();
-  private isConfigGlob = globMatcher(CONFIG_GLOBS);
+  private readonly matchers = new Map<FastAsyncioSettings, (relative: string) => boolean>();
 
   constructor() {
     this.files = new WorkspaceFiles((file) => this.open.get(file)?.getText());
@@ -40,17 +45,42 @@ export class Workspace {
     this.updateRoots();
   }
 
-  setSettings(settings: FastAsyncioSettings): void {
+  /** The window's settings, and each folder's (absolute path → settings) when the client gave them. */
+  setSettings(settings: FastAsyncioSettings, folders: ReadonlyMap<string, FastAsyncioSettings> = new Map()): void {
     this.settings = settings;
-    this.isConfigGlob = globMatcher([...CONFIG_GLOBS, ...settings.configGlobs]);
+    this.folderSettings = folders;
+    this.matchers.clear();
     this.cache.clear();
   }
 
-  /** Whether a file is a job config: it matches a config glob relative to its workspace folder. */
+  /** The settings that apply to a file: its workspace folder's, else the window's. */
+  settingsOf(file: string): FastAsyncioSettings {
+    const folder = this.folderOf(file);
+    return (folder === undefined ? undefined : this.folderSettings.get(folder)) ?? this.settings;
+  }
+
+  /** The config globs the settings add, the window's and every folder's (what to watch besides CONFIG_GLOBS). */
+  settingsGlobs(): string[] {
+    return [...new Set([this.settings, ...this.folderSettings.values()].flatMap((s) => s.configGlobs))];
+  }
+
+  /** Whether a file is a job config: it matches a config glob (its folder's settings) relative to its workspace folder. */
   isConfig(file: string): boolean {
     const folder = this.folderOf(file);
     const relative = folder ? path.relative(folder, file) : path.basename(file);
-    return this.isConfigGlob(relative.split(path.sep).join('/'));
+    const settings = this.settingsOf(file);
+    let matches = this.matchers.get(settings);
+    if (!matches) {
+      matches = globMatcher([...CONFIG_GLOBS, ...settings.configGlobs]);
+      this.matchers.set(settings, matches);
+    }
+    return matches(relative.split(path.sep).join('/'));
+  }
+
+  /** What a run of the config uses from the settings, folders resolved against its workspace folder. */
+  runSettings(file: string): RunSettings {
+    const { defaultConcurrency, keepRuns } = this.settingsOf(file);
+    return { ...this.defaults(file), ...(defaultConcurrency === undefined ? {} : { defaultConcurrency }), keepRuns };
   }
 
   folderOf(file: string): string | undefined {
@@ -69,6 +99,17 @@ export class Workspace {
   closed(file: string): void {
     this.open.delete(file);
     this.cache.delete(file);
+  }
+
+  /**
+   * After the settings changed: tracks the open documents that are configs now, stops tracking those
+   * that no longer are, and returns the latter.
+   */
+  retrack(docs: readonly TextDocument[]): string[] {
+    const dropped = [...this.open.keys()].filter((file) => !this.isConfig(file));
+    for (const file of dropped) this.closed(file);
+    for (const doc of docs) this.opened(doc);
+    return dropped;
   }
 
   /** The URI diagnostics of a config go to: the open document's own URI, else one made from the path. */
@@ -122,8 +163,8 @@ export class Workspace {
   /** The settings' task and handler folders, relative to the config's workspace folder. */
   private defaults(file: string): LayoutDefaults {
     const folder = this.folderOf(file) ?? path.dirname(file);
-    const { taskDir, handlerDir } = this.settings;
-    return { taskDir: taskDir ? path.resolve(folder, taskDir) : undefined, handlerDir: handlerDir ? path.resolve(folder, handlerDir) : undefined };
+    const { taskDir, handlerDir } = this.settingsOf(file);
+    return { ...(taskDir ? { taskDir: path.resolve(folder, taskDir) } : {}), ...(handlerDir ? { handlerDir: path.resolve(folder, handlerDir) } : {}) };
   }
 
   /** Without workspace folders (a single file opened), each open config's project is its root. */

@@ -9,6 +9,7 @@ import { checkDependencies } from './dependencies';
 import { checkDuplicateNames } from './duplicates';
 import { type Finding, pushAll, resolveFindings } from './findings';
 import { firstIndexById } from './graph';
+import { attributeToJobs } from './job-errors';
 import { checkModules } from './modules';
 import { checkSchema } from './schema';
 
@@ -66,6 +67,7 @@ export function analyzeConfig(text: string, options: AnalyzeOptions): Analysis {
   const model = buildModel(value, resolveLayout(options.file, value, options.files, options.defaults));
   const ids = model.jobs.map(firstIndexById);
   pushAll(findings, checkDuplicateNames(model, ids), checkDependencies(value, model, ids), checkCycles(value, model, ids), checkModules(model, options.files));
+  attributeToJobs(findings, value);
   return { model, problems: sortProblems(resolveFindings(text, lines, findings)), value, lines };
 }
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { declaresClass, dominantExtension, moduleIndex, resolveModule, taskModuleName } from '../config/modules';
+import { declaresClass, dominantExtension, handlerExtension, moduleIndex, resolveModule, taskModuleName } from '../config/modules';
 import { BUILTIN_HANDLER, type ConfigModel } from '../config/types';
 import type { ProjectFiles } from '../files';
 import type { Finding } from './findings';
@@ -28,7 +28,7 @@ export function checkModules(model: ConfigModel, files: ProjectFiles): Finding[]
       const className = segments.pop()!;
       const moduleName = segments.join('.');
       const at = { path: [...jobPath(job), 'handler'], part: 'inner' as const };
-      const found = resolveModule(handlerDir, segments, files, taskExt === '.py' ? '.py' : '.ts', index);
+      const found = resolveModule(handlerDir, segments, files, handlerExtension(taskExt), index);
       if (found.kind === 'found') {
         const text = textOf(found.file);
         if (text !== undefined && declaresClass(text, className)) {

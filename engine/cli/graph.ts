@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { hasErrors } from '../analysis/analyze';
 import { planJob } from '../analysis/plan';
 import type { JobModel } from '../config/types';
 import type { Io } from './io';
 import { loadConfig, UsageError } from './load';
-import { configAndJob } from './run';
+import { errorsLine, formatText, problemsOf } from './report';
+import { configAndJob, jobOf } from './run';
 
 export const GRAPH_USAGE = 'fastasyncio graph [config] <job> [--format mermaid|dot|json]';
 
@@ -45,15 +47,18 @@ export function renderGraph(job: JobModel, format: GraphFormat): string {
   return lines.join('\n');
 }
 
-/** `fastasyncio graph`: the job's plan as Mermaid, DOT or JSON. */
+/** `fastasyncio graph`: the job's plan as Mermaid, DOT or JSON. A config with errors: its problems, exit 1. */
 export function graphCommand(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'mermaid' } } });
   const format = values.format as GraphFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
   const { config, job: name } = configAndJob(positionals);
-  const { analysis } = loadConfig(config);
-  const job = analysis.model?.jobs.find((j) => j.name === name);
-  if (!job) throw new UsageError(`no job "${name}" in ${config}`);
-  io.out(renderGraph(job, format));
+  const { file, analysis } = loadConfig(config);
+  if (analysis.problems.length > 0) io.err(formatText(problemsOf(file, analysis)));
+  if (hasErrors(analysis.problems)) {
+    io.err(`fastasyncio graph: ${errorsLine(file, analysis.problems, 'before drawing a job')}`);
+    return 1;
+  }
+  io.out(renderGraph(jobOf(file, analysis, name), format));
   return 0;
 }

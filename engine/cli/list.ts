@@ -3,7 +3,7 @@ import { hasErrors } from '../analysis/analyze';
 import { planJob } from '../analysis/plan';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
-import { formatText } from './report';
+import { formatText, problemsOf } from './report';
 
 export const LIST_USAGE = 'fastasyncio list [config] [--format text|json]';
 
@@ -13,7 +13,7 @@ export function listCommand(args: string[], io: Io): number {
   if (positionals.length > 1) throw new UsageError(`too many arguments: ${positionals.join(' ')}`);
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, got "${values.format}"`);
   const { file, analysis } = loadConfig(positionals[0] ?? DEFAULT_CONFIG);
-  if (analysis.problems.length > 0) io.err(formatText(analysis.problems.map((p) => ({ ...p, file }))));
+  if (analysis.problems.length > 0) io.err(formatText(problemsOf(file, analysis)));
   const jobs = analysis.model?.jobs ?? [];
   if (values.format === 'json') {
     io.out(

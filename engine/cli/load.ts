@@ -1,4 +1,5 @@
-import { ConfigReadError, type ReadConfig, readConfigFile } from '../config/read';
+import { type ReadConfig, readConfigFile } from '../analysis/read-config';
+import { ConfigReadError } from '../config/read';
 
 export const DEFAULT_CONFIG = 'configs/job_config.json';
 

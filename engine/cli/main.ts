@@ -1,11 +1,12 @@
 import { processIo, type Io } from './io';
 import { UsageError } from './load';
+import { closestName } from '../analysis/similar';
 import { GRAPH_USAGE, graphCommand } from './graph';
 import { LIST_USAGE, listCommand } from './list';
 import { RUN_USAGE, runCommand } from './run';
 import { RUNS_USAGE, runsCommand } from './runs';
 import { VALIDATE_USAGE, validateCommand } from './validate';
-import { SERVE_USAGE } from '../http/usage';
+import { SERVE_USAGE, serveCommand } from './serve';
 import { runWorker } from '../run/worker';
 import { WORKER_COMMAND } from '../run/worker-protocol';
 
@@ -17,8 +18,8 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   runs: { usage: RUNS_USAGE, run: runsCommand },
   list: { usage: LIST_USAGE, run: listCommand },
   graph: { usage: GRAPH_USAGE, run: graphCommand },
-  // Loaded on demand: workers and the other commands never evaluate the HTTP server's code.
-  serve: { usage: SERVE_USAGE, run: async (args, io) => (await import('../http/serve.js')).serveCommand(args, io) },
+  // Loads the HTTP server's code when it runs: workers and the other commands never evaluate it.
+  serve: { usage: SERVE_USAGE, run: serveCommand },
 };
 
 const HELP = `fastasyncio: validate and run FastAsyncio job graphs
@@ -31,7 +32,10 @@ ${Object.values(COMMANDS)
 Exit codes: 0 success, 1 problems found or the run failed, 2 usage error or a config with errors,
 130 run cancelled.`;
 
-/** Runs the CLI and returns its exit code. Usage errors are one line on stderr, never a stack trace. */
+/**
+ * Runs the CLI and returns its exit code. A usage error is one line on stderr and the command's usage
+ * line, never a stack trace; `<command> --help` prints the usage line.
+ */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === WORKER_COMMAND && process.send) return runWorker();
@@ -45,14 +49,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.err(`fastasyncio: unknown command "${name}"; try: ${Object.keys(COMMANDS).join(', ')}`);
+    const close = closestName(name, Object.keys(COMMANDS));
+    io.err(`fastasyncio: unknown command "${name}"${close ? `; did you mean "${close}"?` : ''} (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return 2;
+  }
+  const end = args.indexOf('--');
+  if (args.slice(0, end < 0 ? undefined : end).some((a) => a === '--help' || a === '-h')) {
+    io.out(`usage: ${command.usage}`);
+    return 0;
   }
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError || isArgsError(error)) {
-      io.err(`fastasyncio ${name}: ${(error as Error).message} (usage: ${command.usage})`);
+    const message = usageMessage(error, command.usage);
+    if (message !== undefined) {
+      io.err(`fastasyncio ${name}: ${message}`);
+      io.err(`usage: ${command.usage}`);
       return 2;
     }
     io.err(`fastasyncio ${name}: internal error: ${error instanceof Error ? error.message : String(error)}`);
@@ -61,7 +73,23 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
-function isArgsError(error: unknown): boolean {
+/**
+ * The one-line message of a usage error, or undefined for any other error. `parseArgs`'s own messages
+ * (several sentences about positionals after `--`) are replaced by one line, with a "did you mean" for a
+ * mistyped option; the options a command takes are those its usage line shows.
+ */
+function usageMessage(error: unknown, usage: string): string | undefined {
+  if (error instanceof UsageError) return error.message;
   const code = error instanceof TypeError ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+  if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) return undefined;
+  const message = (error as Error).message;
+  const option = /'(?:-\w, )?(--?[^' =]+)/.exec(message)?.[1];
+  if (option === undefined) return message;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const options = [...new Set(usage.match(/--[a-z][a-z-]*/g))];
+    const close = closestName(option, options) ?? options.find((o) => option.length > 3 && o.startsWith(option));
+    return `unknown option ${option}${close ? `; did you mean ${close}?` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return message.includes('argument missing') ? `${option} needs a value` : `${option} takes no value`;
+  return message;
 }

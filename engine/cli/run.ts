@@ -1,50 +1,42 @@
 import { parseArgs } from 'node:util';
+import type { Analysis } from '../analysis/analyze';
+import { jobErrors } from '../analysis/job-errors';
+import { closestName } from '../analysis/similar';
+import type { JobModel, Problem } from '../config/types';
 import { runJobInChild } from '../run/child-runner';
-import { ConfigError, JobNotFoundError } from '../run/run-job';
+import { roundDurations } from '../run/describe';
 import type { RunSummary } from '../run/events';
-import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from '../run/output';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
+import { integerFlag, outputLimits } from './options';
 import { ProgressPrinter, summaryTable } from './progress';
-import { formatText } from './report';
+import { errorsLine, formatText, problemsOf, shownPath } from './report';
 
 export const RUN_USAGE =
   'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE]';
 
 export const EXIT = { succeeded: 0, failed: 1, config: 2, cancelled: 130 } as const;
 
-/** Splits `[config] <job>` positionals. */
-export function configAndJob(positionals: string[]): { config: string; job: string } {
-  if (positionals.length === 1) return { config: DEFAULT_CONFIG, job: positionals[0] };
+/**
+ * Splits `[config] <job>` positionals. A lone argument with a dot or a slash is the config (job names
+ * hold neither), so `run configs/job_config.json` is a config without a job, not a job of that name.
+ */
+export function configAndJob(positionals: string[]): { config: string; job?: string } {
+  if (positionals.length === 0) return { config: DEFAULT_CONFIG };
+  if (positionals.length === 1) return /[./\\]/.test(positionals[0]) ? { config: positionals[0] } : { config: DEFAULT_CONFIG, job: positionals[0] };
   if (positionals.length === 2) return { config: positionals[0], job: positionals[1] };
-  throw new UsageError(positionals.length === 0 ? 'name the job to run' : `too many arguments: ${positionals.join(' ')}`);
+  throw new UsageError(`too many arguments: ${positionals.join(' ')}`);
 }
 
-export function positiveInteger(option: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${option} must be a positive integer, got "${value}"`);
-  return n;
-}
-
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
-
-/** A size such as `512KB`, `8MB` or `1048576` (bytes), for the output budget's options. */
-export function byteSize(option: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-  const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
-  const n = match && unit ? Math.floor(Number(match[1]) * unit) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${option} must be a size such as 512KB or 8MB, got "${value}"`);
-  return n;
-}
-
-/** `--max-task-output` and `--max-run-output`: the run's output budget, over the defaults. */
-export function outputLimits(values: { 'max-task-output'?: string; 'max-run-output'?: string }): OutputLimits {
-  return {
-    task: byteSize('max-task-output', values['max-task-output']) ?? DEFAULT_OUTPUT_LIMITS.task,
-    run: byteSize('max-run-output', values['max-run-output']) ?? DEFAULT_OUTPUT_LIMITS.run,
-  };
+/** The job named on the command line, if the config has it; otherwise a usage error that lists its jobs. */
+export function jobOf(file: string, analysis: Analysis, job: string | undefined): JobModel {
+  const found = job === undefined ? undefined : analysis.model?.jobs.find((j) => j.name === job);
+  if (found) return found;
+  const names = analysis.model?.jobs.map((j) => j.name) ?? [];
+  const jobs = names.length ? `the jobs of ${shownPath(file)}: ${names.join(', ')}` : `${shownPath(file)} has no jobs`;
+  if (job === undefined) throw new UsageError(`the job is missing; ${jobs}`);
+  const close = closestName(job, names);
+  throw new UsageError(`no job "${job}"${close ? ` (did you mean "${close}"?)` : ''}; ${jobs}`);
 }
 
 /**
@@ -66,10 +58,15 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const format = values.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
   const { config, job } = configAndJob(positionals);
-  const concurrency = positiveInteger('concurrency', values.concurrency);
-  const keep = positiveInteger('keep-runs', values['keep-runs']);
+  const concurrency = integerFlag('--concurrency', values.concurrency);
+  const keep = integerFlag('--keep-runs', values['keep-runs']);
   const limits = outputLimits(values);
   const { file, analysis } = loadConfig(config);
+  // Only the errors that stop this job refuse it: another job's mistakes are not its own.
+  if (!analysis.model) return refuse(io, file, analysis, analysis.problems);
+  const { name } = jobOf(file, analysis, job);
+  const errors = jobErrors(analysis, name);
+  if (errors.length > 0) return refuse(io, file, analysis, errors);
 
   const controller = new AbortController();
   const cancel = () => controller.abort();
@@ -81,21 +78,13 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     summary = await runJobInChild({
       configFile: file,
       analysis,
-      job,
+      job: name,
       concurrency,
       record: { keep },
       outputLimits: limits,
       signal: controller.signal,
       onEvent: printer?.onEvent,
     });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(formatText(error.problems.map((p) => ({ ...p, file }))));
-      io.err(`fastasyncio run: ${error.message}`);
-      return EXIT.config;
-    }
-    if (error instanceof JobNotFoundError) throw new UsageError(error.message);
-    throw error;
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
@@ -104,7 +93,14 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     printer.clear();
     io.out('\n' + summaryTable(summary));
   } else {
-    io.out(JSON.stringify(summary, null, 2));
+    io.out(JSON.stringify(roundDurations(summary), null, 2));
   }
   return summary.status === 'succeeded' ? EXIT.succeeded : summary.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+}
+
+/** Errors that stop the job: those problems, one line that says so, and exit 2. */
+function refuse(io: Io, file: string, analysis: Analysis, errors: readonly Problem[]): number {
+  io.err(formatText(problemsOf(file, { ...analysis, problems: [...errors] })));
+  io.err(`fastasyncio run: ${errorsLine(file, errors, 'before running')}`);
+  return EXIT.config;
 }

@@ -1,21 +1,15 @@
 import { parseArgs } from 'node:util';
 import { resolveLayout } from '../config/layout';
 import { nodeFiles } from '../node-files';
-import { formatDuration } from '../run/describe';
+import { formatDuration, roundMs } from '../run/describe';
 import { listItem, listRecordedRuns, type RunListItem } from '../run/recorded-runs';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
+import { integerFlag } from './options';
 
 export const RUNS_USAGE = 'fastasyncio runs [config] [--limit N] [--format text|json]';
 
 const DEFAULT_LIMIT = 20;
-
-function limitOf(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_LIMIT;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1) throw new UsageError(`--limit must be a positive integer, got "${value}"`);
-  return n;
-}
 
 /** The table `runs` prints: a row per run, the error last. */
 export function runsTable(runs: readonly RunListItem[]): string {
@@ -44,11 +38,19 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
   });
   if (positionals.length > 1) throw new UsageError(`too many arguments: ${positionals.join(' ')}`);
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, got "${values.format}"`);
-  const limit = limitOf(values.limit);
+  const limit = integerFlag('--limit', values.limit) ?? DEFAULT_LIMIT;
   // The config says where the project is; its runs are listed even when it has errors.
   const { file, analysis } = loadConfig(positionals[0] ?? DEFAULT_CONFIG);
   const root = analysis.model?.layout.root ?? resolveLayout(file, undefined, nodeFiles()).root;
   const runs = (await listRecordedRuns(root, { limit })).map(listItem);
-  io.out(values.format === 'json' ? JSON.stringify(runs, null, 2) : runsTable(runs));
+  io.out(
+    values.format === 'json'
+      ? JSON.stringify(
+          runs.map((r) => ({ ...r, durationMs: roundMs(r.durationMs) })),
+          null,
+          2,
+        )
+      : runsTable(runs),
+  );
   return 0;
 }

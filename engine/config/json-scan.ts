@@ -1,8 +1,9 @@
 /**
- * Hand-written scanners over JSON text. They are iterative (no recursion over the text's nesting), so
- * 100,000 nested brackets cost a linear pass and never the stack. `JSON.parse` builds values; these
- * only find places: the spans of the few nodes that problems are reported on, duplicate keys, and
- * nesting deeper than a limit.
+ * Hand-written scanners over JSON text, and the helpers every such scanner uses (the language server's
+ * outline is built with them too). They are iterative (no recursion over the text's nesting), so 100,000
+ * nested brackets cost a linear pass and never the stack. `JSON.parse` builds values; these only find
+ * places: the spans of the few nodes that problems are reported on, duplicate keys, and nesting deeper
+ * than a limit.
  */
 
 export type JsonPath = readonly (string | number)[];
@@ -32,8 +33,10 @@ function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff;
 }
 
-function skipWhitespace(text: string, i: number): number {
-  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+/** The offset of the first character at or after `i` that is not whitespace (or the text's end). */
+export function skipWhitespace(text: string, i: number): number {
+  // Past the end `charCodeAt` is NaN, which is not whitespace.
+  while (isWhitespace(text.charCodeAt(i))) i++;
   return i;
 }
 
@@ -49,7 +52,8 @@ export function skipString(text: string, i: number): number {
   }
 }
 
-function readKey(text: string, start: number, end: number): string {
+/** The content of the string at [start, end) (its quotes included in the range), escapes decoded. */
+export function readString(text: string, start: number, end: number): string {
   const raw = text.slice(start + 1, end - 1);
   return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
 }
@@ -85,7 +89,8 @@ export function skipValue(text: string, i: number): number {
   return j;
 }
 
-function kindAt(text: string, i: number): ValueKind {
+/** What kind of value starts at `i`. */
+export function kindAt(text: string, i: number): ValueKind {
   const c = text.charCodeAt(i);
   return c === OPEN_BRACE ? 'object' : c === OPEN_BRACKET ? 'array' : c === QUOTE ? 'string' : 'literal';
 }
@@ -140,24 +145,43 @@ function visitChildren(
   children: Map<string | number, TrieNode>,
   found: (NodeSpan | undefined)[],
 ): number {
-  const close = kind === 'object' ? CLOSE_BRACE : CLOSE_BRACKET;
-  let i = skipWhitespace(text, start + 1);
-  let index = 0;
-  while (i < text.length && text.charCodeAt(i) !== close) {
-    let keyStart: number | undefined;
-    let keyEnd: number | undefined;
-    let child: TrieNode | undefined;
-    if (kind === 'object') {
-      keyStart = i;
-      keyEnd = skipString(text, i);
-      child = children.get(readKey(text, keyStart, keyEnd));
-      i = skipWhitespace(text, keyEnd);
-      if (text.charCodeAt(i) === COLON) i = skipWhitespace(text, i + 1);
-    } else {
-      child = children.get(index++);
-    }
-    i = child ? visit(text, i, child, found, keyStart, keyEnd) : skipValue(text, i);
-    i = skipWhitespace(text, i);
+  if (kind === 'object') {
+    return forEachMember(text, start, (key, at, keyStart, keyEnd) => {
+      const child = children.get(key);
+      return child ? visit(text, at, child, found, keyStart, keyEnd) : skipValue(text, at);
+    });
+  }
+  return forEachElement(text, start, (index, at) => {
+    const child = children.get(index);
+    return child ? visit(text, at, child, found, undefined, undefined) : skipValue(text, at);
+  });
+}
+
+/**
+ * Calls `visit(key, valueStart, keyStart, keyEnd)` for each member of the object whose `{` is at `open`;
+ * `visit` returns the offset just past the value. Returns the offset just past the `}`.
+ */
+export function forEachMember(text: string, open: number, visit: (key: string, at: number, keyStart: number, keyEnd: number) => number): number {
+  let i = skipWhitespace(text, open + 1);
+  while (i < text.length && text.charCodeAt(i) === QUOTE) {
+    const keyStart = i;
+    const keyEnd = skipString(text, i);
+    i = skipWhitespace(text, keyEnd);
+    if (text.charCodeAt(i) === COLON) i = skipWhitespace(text, i + 1);
+    i = skipWhitespace(text, visit(readString(text, keyStart, keyEnd), i, keyStart, keyEnd));
+    if (text.charCodeAt(i) === COMMA) i = skipWhitespace(text, i + 1);
+  }
+  return Math.min(i + 1, text.length);
+}
+
+/**
+ * Calls `visit(index, start)` for each element of the array whose `[` is at `open`; `visit` returns the
+ * offset just past the element. Returns the offset just past the `]`.
+ */
+export function forEachElement(text: string, open: number, visit: (index: number, at: number) => number): number {
+  let i = skipWhitespace(text, open + 1);
+  for (let index = 0; i < text.length && text.charCodeAt(i) !== CLOSE_BRACKET; index++) {
+    i = skipWhitespace(text, visit(index, i));
     if (text.charCodeAt(i) === COMMA) i = skipWhitespace(text, i + 1);
   }
   return Math.min(i + 1, text.length);
@@ -196,7 +220,7 @@ export function scanStructure(text: string, maxDepth: number, findDuplicates: bo
       if (expectKey && findDuplicates) {
         const keys = frames[frames.length - 1];
         if (keys) {
-          const key = readKey(text, i, end);
+          const key = readString(text, i, end);
           for (let k = 0; k < keys.length; k += 3) {
             if (keys[k] === key) {
               duplicateKeys.push({ key, start: i, end, firstStart: keys[k + 1] as number, firstEnd: keys[k + 2] as number });

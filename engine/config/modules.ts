@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ProjectFiles } from '../files';
+import { isInside } from './folders';
 
 /** Module extensions, in the order they are looked for. `.py` modules are the seed's Python tasks. */
 export const MODULE_EXTENSIONS = ['.ts', '.js', '.mjs', '.cjs', '.py'] as const;
@@ -76,10 +77,6 @@ function isIdentifier(segment: string): boolean {
   return IDENTIFIER.test(segment);
 }
 
-function inside(dir: string, file: string): boolean {
-  return file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
-}
-
 function fileIn(folder: string, name: string): string {
   return folder.endsWith(path.sep) ? folder + name : folder + path.sep + name;
 }
@@ -105,7 +102,7 @@ export function resolveModule(
   // a file name in `dir` itself; a path through folders is checked anyway.
   const folder = segments.length === 1 ? root : path.join(root, ...segments.slice(0, -1));
   const base = segments[segments.length - 1];
-  if (segments.length > 1 && !inside(root, fileIn(folder, base))) {
+  if (segments.length > 1 && !isInside(fileIn(folder, base), root)) {
     return { kind: 'invalid', reason: `"${segments.join('.')}" points outside ${dir}` };
   }
   const entries = index.folder(folder);
@@ -145,6 +142,14 @@ export function classOffset(text: string, className: string): number | undefined
     return j - 5;
   }
   return undefined;
+}
+
+/**
+ * The extension a handler module is looked for and created with, from the task folder's
+ * (`dominantExtension`): `.py` beside Python tasks (the seed's), `.ts` otherwise.
+ */
+export function handlerExtension(taskExtension: string): string {
+  return taskExtension === '.py' ? '.py' : '.ts';
 }
 
 /** The extension most of the task folder's modules have (`.py` for a seed project), for new modules. */

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Analysis, hasErrors } from '../analysis/analyze';
+import { readConfigFile } from '../analysis/read-config';
+import { ConfigReadError } from '../config/read';
 import type { Problem } from '../config/types';
-import { ConfigReadError, readConfigFile } from '../config/read';
 
 /** One version of the config file as read and analysed. */
 export interface ConfigVersion {

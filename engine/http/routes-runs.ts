@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { jobErrors } from '../analysis/job-errors';
 import { recordedSummary } from '../run/recorded-runs';
 import { problem, sendProblem } from './problems';
 import type { ApiContext, ApiRoute } from './route';
@@ -21,7 +22,7 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
       operationId: 'startRun',
       summary: 'Start a run of a job',
       description:
-        'The run starts in a worker process with the config version in effect; follow it with `GET /runs/{runId}` or its events. A config that has never been valid, or a job that only its latest, invalid version has, is answered 422 with the diagnostics.',
+        'The run starts in a worker process, from the latest version of the config when the job has no errors there (errors in other jobs do not count), else from the version in effect; follow it with `GET /runs/{runId}` or its events. A job that errors stop in the latest version (its own, or errors of the whole file such as syntax) and that no valid version has is answered 422 with those diagnostics.',
       params: JobParams,
       body: RunRequest,
       responses: {
@@ -36,17 +37,18 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
         ctx.config.refresh();
         const name = (request.params as { job: string }).job;
         const { concurrency } = request.body as { concurrency?: number };
-        const config = ctx.config.inEffect;
+        const latest = ctx.config.latest;
+        const inLatest = latest?.analysis.model?.jobs.some((j) => j.name === name) === true;
+        // The latest version when nothing stops this job there (errors in other jobs do not), else the one in effect.
+        const config = latest && inLatest && jobErrors(latest.analysis, name).length === 0 ? latest : ctx.config.inEffect;
         const job = config?.analysis.model?.jobs.find((j) => j.name === name);
         if (!config || !job) {
-          const latest = ctx.config.latest;
-          const onlyInInvalid = latest !== undefined && !latest.valid && latest.analysis.model?.jobs.some((j) => j.name === name);
-          if (onlyInInvalid || (!config && !latest?.analysis.model)) {
-            const problems = latest?.analysis.problems ?? [];
-            const errors = problems.filter((p) => p.severity === 'error').length;
+          if (inLatest || (!config && !latest?.analysis.model)) {
+            const errors = latest ? jobErrors(latest.analysis, name) : [];
             const detail =
-              ctx.config.readError ?? `the config (version ${ctx.config.version}) has ${errors} error(s); fix them before running ${JSON.stringify(name)}`;
-            sendProblem(request, reply, problem('config-has-errors', detail, { diagnostics: diagnostics(problems) }));
+              ctx.config.readError ??
+              `the config (version ${ctx.config.version}) has ${errors.length} error(s) that stop ${JSON.stringify(name)}; fix them before running it`;
+            sendProblem(request, reply, problem('config-has-errors', detail, { diagnostics: diagnostics(errors) }));
             return;
           }
           sendProblem(request, reply, problem('job-not-found', noSuchJob(name, shownJobs(ctx.config))));

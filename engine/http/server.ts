@@ -1,5 +1,6 @@
 import Ajv from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { checkInteger } from '../run/options';
 import { DEFAULT_KEEP_RUNS } from '../run/records';
 import { isLoopbackHost, registerAuth } from './auth';
 import { ConfigWatcher } from './config-watch';
@@ -62,12 +63,6 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`Expected \`${name}\` to be a positive integer, got ${value}`);
-  return value;
-}
-
 /**
  * Builds the HTTP API over a job config (not listening yet): fastify with JSON-schema validation,
  * problem details for every error, optional bearer-token auth and CORS, the config watcher and the run
@@ -77,10 +72,12 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 export function createServer(options: ServeOptions): ApiServer {
   const host = unbracket(options.host ?? DEFAULT_HOST);
   const port = options.port ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Expected \`port\` to be an integer from 0 to 65535, got ${port}`);
+  checkInteger('port', port, 0, 65535);
   if (options.token !== undefined && options.token.trim() === '') throw new RangeError('Expected `token` to be a non-empty string, got an empty one');
-  const maxActiveRuns = positiveInteger('maxActiveRuns', options.maxActiveRuns, DEFAULT_MAX_ACTIVE_RUNS);
-  const keepRuns = positiveInteger('keepRuns', options.keepRuns, DEFAULT_KEEP_RUNS);
+  checkInteger('maxActiveRuns', options.maxActiveRuns);
+  checkInteger('keepRuns', options.keepRuns);
+  const maxActiveRuns = options.maxActiveRuns ?? DEFAULT_MAX_ACTIVE_RUNS;
+  const keepRuns = options.keepRuns ?? DEFAULT_KEEP_RUNS;
   const graceMs = options.graceMs ?? 1000;
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
 

@@ -1,15 +1,13 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readConfigFile } from '../config/read';
 import type { JobModel } from '../config/types';
 import type { FinalTaskStatus, RunEvent, RunEventInit, RunSummary } from './events';
 import { onProcessExit } from './exit-hooks';
 import { LineSplitter, OutputBudget, splitLong } from './output';
 import { currentOwner } from './owner';
-import { eventSink, openRecorder } from './recorder';
-import { newRunId } from './records';
-import { checkConcurrency, findJob, planEvent, type RunOptions, type RunResume } from './run-job';
+import { eventSink } from './recorder';
+import { planEvent, type RunOptions, type RunResume, setUpRun } from './run-job';
 import { MAX_TIMER_MS } from './scheduler';
 import { RunState } from './summary';
 import { type FromWorker, type ToWorker, WORKER_COMMAND } from './worker-protocol';
@@ -45,11 +43,7 @@ export function defaultWorkerScript(): string {
  * killed after `graceMs`.
  */
 export async function runJobInChild(options: ChildRunOptions): Promise<RunSummary> {
-  const analysis = options.analysis ?? readConfigFile(options.configFile, options.defaults).analysis;
-  const { model, job } = findJob(options.configFile, analysis, options.job);
-  checkConcurrency(options.concurrency);
-  const runId = options.runId ?? newRunId();
-  const recorder = openRecorder(model.layout.root, runId, options.record ?? true);
+  const { model, job, runId, recorder } = setUpRun(options);
   const run = new ChildRun(options, job, runId, model.layout.configFile, model.layout.root, eventSink(new RunState(), recorder, options.onEvent));
   try {
     return await run.run();

@@ -1,4 +1,4 @@
-import type { RunEvent, RunStartedEvent, RunStatus, TaskStatus } from './events';
+import type { RunEvent, RunStartedEvent, RunStatus, RunSummary, TaskStatus } from './events';
 
 /** One symbol per status (of a task or a run), shared by the CLI and the extension's output. */
 export const STATUS_ICONS: Record<TaskStatus | RunStatus, string> = {
@@ -12,11 +12,27 @@ export const STATUS_ICONS: Record<TaskStatus | RunStatus, string> = {
   interrupted: '↯',
 };
 
+/**
+ * A duration as people read it: `850ms`, `12.35s`, `2m0s`. Each unit is chosen after rounding, so no
+ * value reads as its unit's limit (`1000ms`, `60.00s`, `1m60s`).
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m${Math.round((ms % 60_000) / 1000)}s`;
+  if (Math.round(ms) < 1000) return `${Math.round(ms)}ms`;
+  if (Math.round(ms / 10) < 6000) return `${(ms / 1000).toFixed(2)}s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+}
+
+/** Milliseconds as JSON output shows them: rounded to 0.1 ms (timers measure far finer than that means). */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** A summary with its durations (the run's and each task's) rounded to 0.1 ms, for JSON output. */
+export function roundDurations(summary: RunSummary): RunSummary {
+  // fromEntries defines properties, so a task named `__proto__` stays a task.
+  const tasks = Object.fromEntries(Object.entries(summary.tasks).map(([id, task]) => [id, { ...task, durationMs: roundMs(task.durationMs) }]));
+  return { ...summary, durationMs: roundMs(summary.durationMs), tasks };
 }
 
 export function describePlan(event: RunStartedEvent): string {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import Module from 'node:module';
 import * as path from 'node:path';
-import * as runtime from '../runtime/index';
+import { isInside } from '../config/folders';
+import { evaluateModule } from './evaluate';
 import { loadTranspiled } from './transpile-loader';
 
 /** Where a module may be loaded from: the analysis' task and handler folders. */
@@ -24,10 +24,6 @@ interface Compiled {
   inputs: Record<string, string>;
 }
 
-interface InternalModule {
-  _compile(code: string, filename: string): void;
-}
-
 /** The engine's version of the bundle format: cached code from another version is not reused. */
 const CACHE_VERSION = 2;
 const loaded = new Map<string, Compiled & { exports: Exports }>();
@@ -44,10 +40,9 @@ export function realPath(file: string): string | undefined {
   }
 }
 
-/** Whether `file` is strictly inside `folder`, both taken with symlinks resolved. */
-export function inside(folder: string, file: string): boolean {
-  const relative = path.relative(realPath(folder) ?? folder, realPath(file) ?? file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+/** Whether `file` is `folder` or inside it, both taken with symlinks resolved. */
+function insideReal(file: string, folder: string): boolean {
+  return isInside(realPath(file) ?? file, realPath(folder) ?? folder);
 }
 
 /** Whether every file a compiled module was built from is unchanged. */
@@ -74,7 +69,7 @@ function hashes(files: Iterable<string>): Record<string, string> {
 export async function loadModule(file: string, scope: LoadScope): Promise<Exports> {
   const absolute = realPath(path.resolve(file));
   if (!absolute) throw new ModuleLoadError(`cannot read ${file}`);
-  if (!scope.folders.some((folder) => inside(folder, absolute))) {
+  if (!scope.folders.some((folder) => insideReal(absolute, folder))) {
     throw new ModuleLoadError(`refusing to load ${absolute}: it is outside the task and handler folders`);
   }
   if (absolute.endsWith('.py')) {
@@ -94,7 +89,7 @@ export async function loadModule(file: string, scope: LoadScope): Promise<Export
       writeCache(absolute, root, { inputs, code });
       result = { inputs, exports: evaluate(absolute, code) };
     } else {
-      const { exports, files } = loadTranspiled(absolute, root, runtime, (message) => new ModuleLoadError(message));
+      const { exports, files } = loadTranspiled(absolute, root, (message) => new ModuleLoadError(message));
       result = { inputs: hashes(files), exports };
     }
   }
@@ -170,7 +165,7 @@ async function bundle(esbuild: Esbuild, file: string, root: string): Promise<{ c
             build.onResolve({ filter: /^(\.{0,2}\/|\/)/ }, (args) => {
               if (args.kind === 'entry-point') return undefined;
               const target = path.resolve(args.resolveDir, args.path);
-              if (target !== root && !inside(root, target)) {
+              if (!insideReal(target, root)) {
                 return { errors: [{ text: `"${args.path}" is outside the project (${root})` }] };
               }
               return undefined;
@@ -181,7 +176,7 @@ async function bundle(esbuild: Esbuild, file: string, root: string): Promise<{ c
     });
     const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(path.dirname(file), input));
     // What esbuild actually read, symlinks resolved: nothing may come from outside the project.
-    const escaped = inputs.find((input) => input !== file && !inside(root, input));
+    const escaped = inputs.find((input) => input !== file && !insideReal(input, root));
     if (escaped) throw new ModuleLoadError(`cannot compile ${path.basename(file)}: it imports ${escaped}, which is outside the project (${root})`);
     return { code: result.outputFiles[0].text, inputs: hashes(inputs) };
   } catch (error) {
@@ -199,17 +194,11 @@ function evaluate(file: string, code: string): Exports {
     process.setSourceMapsEnabled(true);
     sourceMapsEnabled = true;
   }
-  const mod = new Module(file);
-  mod.filename = file;
-  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
-  const baseRequire = mod.require.bind(mod);
-  mod.require = Object.assign((id: string): unknown => (id === 'fastasyncio' ? runtime : baseRequire(id)), baseRequire) as NodeJS.Require;
   try {
-    (mod as unknown as InternalModule)._compile(code, file);
+    return evaluateModule(file, code).exports as Exports;
   } catch (error) {
     throw new ModuleLoadError(`loading ${path.basename(file)} threw: ${(error as Error).message ?? String(error)}`);
   }
-  return mod.exports as Exports;
 }
 
 /** Loads a module and returns the class it exports under `className`. */

@@ -1,16 +1,17 @@
 import type { Analysis } from '../analysis/analyze';
-import { hasErrors } from '../analysis/analyze';
 import { buildGraph, type TaskGraph } from '../analysis/graph';
+import { jobErrors } from '../analysis/job-errors';
 import { planJob } from '../analysis/plan';
+import { readConfigFile } from '../analysis/read-config';
 import type { LayoutDefaults } from '../config/layout';
-import { readConfigFile } from '../config/read';
 import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type Problem } from '../config/types';
 import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
 import type { RunEvent, RunListener, RunStartedEvent, RunSummary } from './events';
 import type { TaskExecutor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
 import { type LoadScope, loadClass } from './loader';
-import { eventSink, openRecorder } from './recorder';
+import { checkInteger } from './options';
+import { eventSink, openRecorder, type RunRecorder } from './recorder';
 import { newRunId } from './records';
 import { OutputBudget, type OutputLimits, splitLong } from './output';
 import { currentOwner } from './owner';
@@ -61,26 +62,45 @@ export class ConfigError extends Error {
   }
 }
 
-/** A run option that is not a positive integer is refused before anything starts or is recorded. */
-export function checkConcurrency(value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-    throw new RangeError(`Expected \`concurrency\` to be a positive integer, got ${String(value)}`);
-  }
-}
-
 export class JobNotFoundError extends Error {
   override name = 'JobNotFoundError';
 }
 
-/** The job to run, from a config's analysis: refuses configs with errors and unknown job names. */
+/**
+ * The job to run, from a config's analysis: refuses a job that errors stop (the file's or its own;
+ * errors in the other jobs do not count, see `jobErrors`) and unknown job names.
+ */
 export function findJob(file: string, analysis: Analysis, name: string): { model: ConfigModel; job: JobModel } {
-  if (hasErrors(analysis.problems) || !analysis.model) throw new ConfigError(file, analysis.problems);
+  const errors = jobErrors(analysis, name);
+  if (errors.length > 0 || !analysis.model) throw new ConfigError(file, errors.length > 0 ? errors : analysis.problems);
   const job = analysis.model.jobs.find((j) => j.name === name);
   if (!job) {
     const names = analysis.model.jobs.map((j) => j.name);
     throw new JobNotFoundError(`no job "${name}" in ${file}${names.length ? `; jobs: ${names.join(', ')}` : ''}`);
   }
   return { model: analysis.model, job };
+}
+
+/** What a run starts from, in either runner. */
+export interface RunSetup {
+  model: ConfigModel;
+  job: JobModel;
+  runId: string;
+  /** The run's record, open unless the run is not recorded; the runner closes it when the run ends. */
+  recorder: RunRecorder | undefined;
+}
+
+/**
+ * The set-up `runJob` and `runJobInChild` share: the config read and analysed (unless the analysis is
+ * given), the job found (`findJob`: a job that errors stop or an unknown job is refused), the options
+ * checked, then the run's id and its record. A refused run throws before anything is recorded.
+ */
+export function setUpRun(options: RunOptions): RunSetup {
+  const analysis = options.analysis ?? readConfigFile(options.configFile, options.defaults).analysis;
+  const { model, job } = findJob(options.configFile, analysis, options.job);
+  checkInteger('concurrency', options.concurrency);
+  const runId = options.runId ?? newRunId();
+  return { model, job, runId, recorder: openRecorder(model.layout.root, runId, options.record ?? true) };
 }
 
 export function loadScope(model: ConfigModel): LoadScope {
@@ -109,12 +129,8 @@ export function planEvent(
  * failure (that is in the summary), only for a config with errors or an unknown job.
  */
 export async function runJob(options: RunOptions): Promise<RunSummary> {
-  const analysis = options.analysis ?? readConfigFile(options.configFile, options.defaults).analysis;
-  const { model, job } = findJob(options.configFile, analysis, options.job);
-  checkConcurrency(options.concurrency);
-  const runId = options.runId ?? newRunId();
+  const { model, job, runId, recorder } = setUpRun(options);
   const state = new RunState();
-  const recorder = openRecorder(model.layout.root, runId, options.record ?? true);
   let seq = 0;
   const nextSeq = () => ++seq;
   const emit = eventSink(state, recorder, options.onEvent);

@@ -3,6 +3,7 @@ import type { JobModel } from '../config/types';
 import type { ErrorInfo, FinalTaskStatus, RunEvent } from './events';
 import { TaskExecution, type TaskExecutor } from './executor';
 import { jsonProblem } from './json-safe';
+import { checkInteger } from './options';
 
 export interface GraphOptions {
   runId: string;
@@ -139,9 +140,7 @@ class GraphRun {
     this.retryAttempt = new Int32Array(n);
     this.lost = new Int32Array(n);
     const limit = options.concurrency ?? job.maxConcurrency;
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
-      throw new RangeError(`Expected \`concurrency\` to be a positive integer, got ${String(limit)}`);
-    }
+    checkInteger('concurrency', limit);
     this.limit = limit ?? Infinity;
   }
 

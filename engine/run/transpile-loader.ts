@@ -1,20 +1,17 @@
 import * as fs from 'node:fs';
-import Module from 'node:module';
+import type Module from 'node:module';
 import * as path from 'node:path';
 import { transform } from 'sucrase';
+import { isInside } from '../config/folders';
+import { evaluateModule } from './evaluate';
 
 /**
  * The loader's fallback when esbuild is not installed (the packaged VS Code extension ships no
  * node_modules): each module is transpiled with sucrase, which keeps line numbers, and evaluated on its
- * own, relative imports loaded the same way. Same rules: `fastasyncio` is the runtime, relative imports
- * stay inside the project, npm packages are left to Node.
+ * own (`evaluateModule`), relative imports loaded the same way. Same rules: `fastasyncio` is the runtime,
+ * relative imports stay inside the project, npm packages are left to Node.
  */
-export function loadTranspiled(
-  entry: string,
-  root: string,
-  runtime: unknown,
-  fail: (message: string) => Error,
-): { exports: Record<string, unknown>; files: string[] } {
+export function loadTranspiled(entry: string, root: string, fail: (message: string) => Error): { exports: Record<string, unknown>; files: string[] } {
   const loaded = new Map<string, Module>();
   const load = (file: string): unknown => {
     const known = loaded.get(file);
@@ -27,18 +24,10 @@ export function loadTranspiled(
     } catch (error) {
       throw fail(`cannot compile ${path.basename(file)}: ${(error as Error).message}`);
     }
-    const mod = new Module(file);
-    mod.filename = file;
-    mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
-    const baseRequire = mod.require.bind(mod);
-    mod.require = Object.assign((id: string): unknown => {
-      if (id === 'fastasyncio') return runtime;
-      if (!/^(\.{1,2})?\//.test(id)) return baseRequire(id);
-      return load(resolveRelative(path.dirname(file), id, root, fail));
-    }, baseRequire) as NodeJS.Require;
-    loaded.set(file, mod);
-    (mod as unknown as { _compile(code: string, filename: string): void })._compile(code, file);
-    return mod.exports;
+    return evaluateModule(file, code, {
+      requireRelative: (id) => load(resolveRelative(path.dirname(file), id, root, fail)),
+      onCreated: (mod) => loaded.set(file, mod),
+    }).exports;
   };
   const exports = load(entry) as Record<string, unknown>;
   return { exports, files: [...loaded.keys()] };
@@ -49,16 +38,12 @@ const EXTENSIONS = ['', '.ts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
 /** Resolves a relative (or absolute) import; it must stay inside the project, symlinks resolved. */
 function resolveRelative(dir: string, id: string, root: string, fail: (message: string) => Error): string {
   const base = path.resolve(dir, id);
-  const outside = (file: string) => {
-    const relative = path.relative(root, file);
-    return relative.startsWith('..') || path.isAbsolute(relative);
-  };
-  if (outside(base)) throw fail(`"${id}" is outside the project (${root})`);
+  if (!isInside(base, root)) throw fail(`"${id}" is outside the project (${root})`);
   // TypeScript sources import './x.js' for './x.ts'.
   const candidates = [...EXTENSIONS.map((e) => base + e), base.replace(/\.js$/, '.ts')];
   const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
   if (!found) throw fail(`cannot resolve "${id}" from ${dir}`);
   const real = fs.realpathSync(found);
-  if (outside(real)) throw fail(`"${id}" is outside the project (${root})`);
+  if (!isInside(real, root)) throw fail(`"${id}" is outside the project (${root})`);
   return real;
 }

@@ -8,7 +8,7 @@ import { jobAt } from './locate';
 import type { Span } from './outline';
 
 export interface CodeActionOptions {
-  /** Whether the client applies file creations and renames in a workspace edit. */
+  /** Whether the client applies file creations and renames in a workspace edit (else a command creates files). */
   resourceOperations: boolean;
   /** Whether a new file may be created there (the server allows its workspace folders only). */
   canCreate: (file: string) => boolean;
@@ -33,7 +33,7 @@ export function getCodeActions(doc: ParsedDocument, range: Range, context: CodeA
     switch (problem.code) {
       case 'missing-task':
       case 'missing-handler':
-        if (options.resourceOperations) actions.push(...createModuleActions(doc, problem, diagnostic, options.canCreate));
+        actions.push(...createModuleActions(doc, problem, diagnostic, options));
         break;
       case 'unknown-dependency':
         if (problem.data?.suggestion) {

@@ -41,8 +41,11 @@ export function doComplete(doc: ParsedDocument, position: Position, options: Com
   const job = jobAt(doc.outline(), offset);
   let items: CompletionItem[] = [];
   if (p.length === 6 && p[0] === 'jobs' && p[2] === 'tasks' && p[4] === 'dependencies' && job) {
-    items = dependencyIds(job, offset, current).map((id, i) =>
-      item(id, CompletionItemKind.Reference, { sortText: String(i).padStart(6, '0'), detail: 'task of this job' }),
+    items = dependencyChoices(job, offset, current).map(({ id, cycle }, i) =>
+      item(id, CompletionItemKind.Reference, {
+        sortText: String(i).padStart(6, '0'),
+        detail: cycle ? `closes a cycle: ${cycle}` : 'task of this job',
+      }),
     );
   } else if (p.length === 3 && p[0] === 'jobs' && p[2] === 'handler') {
     const layout = doc.layout();
@@ -63,17 +66,61 @@ export function doComplete(doc: ParsedDocument, position: Position, options: Com
   return { isIncomplete: false, items };
 }
 
-/** The job's task ids a task may still depend on: not itself, not those it already lists. */
-function dependencyIds(job: JobEntry, offset: number, current: string | undefined): string[] {
+/**
+ * The job's task ids a task may still depend on: not itself, not those it already lists. Those that
+ * depend on it already, directly or not, come last with the cycle they would close.
+ */
+function dependencyChoices(job: JobEntry, offset: number, current: string | undefined): { id: string; cycle?: string }[] {
   const task = job.tasks.find((t) => t.span.start <= offset && offset < t.span.end);
+  const self = task?.name?.value;
   const listed = new Set(task?.dependencies.map((d) => d.value));
   if (current !== undefined) listed.delete(current);
   const ids = new Set<string>();
   for (const t of job.tasks) {
     const id = t.name?.value;
-    if (id !== undefined && t !== task && id !== task?.name?.value && !listed.has(id)) ids.add(id);
+    if (id !== undefined && t !== task && id !== self && !listed.has(id)) ids.add(id);
   }
-  return [...ids];
+  const toSelf = self === undefined ? new Map<string, string>() : pathsTo(job, self);
+  const choices = [...ids].map((id) => ({ id, cycle: toSelf.has(id) ? cycleThrough(self!, id, toSelf) : undefined }));
+  return [...choices.filter((c) => !c.cycle), ...choices.filter((c) => c.cycle)];
+}
+
+/**
+ * The tasks that depend on `id`, directly or not, each with its next step towards it: one walk up the
+ * dependents (each entry of every task's dependencies looked at once), however big the job.
+ */
+function pathsTo(job: JobEntry, id: string): Map<string, string> {
+  const dependents = new Map<string, string[]>();
+  for (const t of job.tasks) {
+    const name = t.name?.value;
+    if (name === undefined) continue;
+    for (const d of t.dependencies) {
+      const list = dependents.get(d.value);
+      if (list) list.push(name);
+      else dependents.set(d.value, [name]);
+    }
+  }
+  const next = new Map<string, string>();
+  const queue = [id];
+  for (let i = 0; i < queue.length; i++) {
+    for (const dependent of dependents.get(queue[i]) ?? []) {
+      if (dependent === id || next.has(dependent)) continue;
+      next.set(dependent, queue[i]);
+      queue.push(dependent);
+    }
+  }
+  return next;
+}
+
+/** Past this many tasks a cycle is shown with `…` before its last step (each item costs no more). */
+const MAX_CYCLE_SHOWN = 6;
+
+/** `self → id → … → self`: the cycle that `self` depending on `id` would close. */
+function cycleThrough(self: string, id: string, next: ReadonlyMap<string, string>): string {
+  const cycle = [self, id];
+  let at = id;
+  while (at !== self && cycle.length < MAX_CYCLE_SHOWN) cycle.push((at = next.get(at)!));
+  return at === self ? cycle.join(' → ') : `${cycle.join(' → ')} → … → ${self}`;
 }
 
 /** What a completion replaces: the string under the cursor (up to the cursor when unterminated), else nothing. */

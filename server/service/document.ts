@@ -1,10 +1,11 @@
+import * as path from 'node:path';
 import { type Node, parseTree } from 'jsonc-parser';
 import { type Analysis, analyzeConfig } from '../../engine/analysis/analyze';
 import { type LayoutDefaults, resolveLayout } from '../../engine/config/layout';
 import { scanStructure } from '../../engine/config/json-scan';
 import { MAX_DEPTH } from '../../engine/config/syntax';
 import type { LineIndex } from '../../engine/config/text';
-import type { ProjectLayout, Range } from '../../engine/config/types';
+import type { Problem, ProjectLayout, Range } from '../../engine/config/types';
 import type { ProjectFiles } from '../../engine/files';
 import { type Outline, outlineFromTree, type Span } from './outline';
 import { outlineFromText } from './outline-scan';
@@ -22,6 +23,30 @@ export interface DocumentInput {
   /** Task and handler folders for configs that name none (from the settings). */
   defaults?: LayoutDefaults;
   invalidUtf8At?: number;
+}
+
+/**
+ * A view of the files whose caches can go stale (the server's, when a client's watcher misses an
+ * event): each analysis tells it where modules were missing, and it looks there again before the next
+ * analysis of the same config, that is at each edit or save.
+ */
+export interface RecheckedFiles extends ProjectFiles {
+  missed(config: string, folders: readonly string[]): void;
+  recheck(config: string): unknown;
+}
+
+function isRechecked(files: ProjectFiles): files is RecheckedFiles {
+  return 'recheck' in files && 'missed' in files;
+}
+
+/** The folders where the analysis looked for a module and did not find it (one entry per folder). */
+function missedFolders(problems: readonly Problem[]): string[] {
+  const folders = new Set<string>();
+  for (const p of problems) {
+    const expected = p.data?.expectedFile;
+    if (expected && (p.code === 'missing-task' || p.code === 'missing-handler')) folders.add(path.dirname(expected));
+  }
+  return [...folders];
 }
 
 /**
@@ -48,7 +73,10 @@ export class ParsedDocument {
     this.text = input.text;
     this.files = input.files;
     this.defaults = input.defaults;
+    const rechecked = isRechecked(input.files) ? input.files : undefined;
+    rechecked?.recheck(input.file);
     this.analysis = analyzeConfig(input.text, { file: input.file, files: input.files, invalidUtf8At: input.invalidUtf8At, defaults: input.defaults });
+    rechecked?.missed(input.file, missedFolders(this.analysis.problems));
   }
 
   get lines(): LineIndex {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { planJob, type JobPlan } from '../../engine/analysis/plan';
-import { classOffset, dominantExtension, resolveModule, taskModuleName } from '../../engine/config/modules';
+import { classOffset, dominantExtension, handlerExtension, resolveModule, taskModuleName } from '../../engine/config/modules';
 import { BUILTIN_HANDLER, type JobModel } from '../../engine/config/types';
 import type { ParsedDocument } from './document';
 import type { JobEntry } from './outline';
@@ -27,7 +27,7 @@ export function findHandlerClass(doc: ParsedDocument, handler: string): ClassLoc
   const segments = handler.split('.');
   const className = segments.pop()!;
   const { taskDir, handlerDir } = doc.layout();
-  return findClass(doc, handlerDir, segments, className, dominantExtension(doc.files, taskDir) === '.py' ? '.py' : '.ts');
+  return findClass(doc, handlerDir, segments, className, handlerExtension(dominantExtension(doc.files, taskDir)));
 }
 
 function findClass(doc: ParsedDocument, dir: string, segments: string[], className: string, ext: string): ClassLocation {

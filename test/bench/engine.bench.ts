@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PGraph, type PGraphNodeRecord, type DependencyList } from 'p-graph';
-import { readConfigFile } from '../../engine/config/read';
+import { readConfigFile } from '../../engine/analysis/read-config';
 import { runJob } from '../../engine/run/run-job';
 import { runGraph } from '../../engine/run/scheduler';
 import { sleep } from '../../engine/runtime/task';

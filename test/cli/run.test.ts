@@ -48,6 +48,9 @@ describe('fastasyncio run', () => {
     assert.deepEqual(summary.results, { A: 20, B: 21 });
     assert.deepEqual(summary.tasks && Object.keys(summary.tasks), ['A', 'B']);
     assert.deepEqual(Object.keys((summary.tasks as Record<string, object>).A).sort(), ['attempts', 'durationMs', 'status']);
+    // Durations to 0.1 ms, not to the nanosecond.
+    const durations = [summary.durationMs, ...Object.values(summary.tasks as Record<string, { durationMs: number }>).map((t) => t.durationMs)];
+    for (const ms of durations) assert.equal(String(ms), String(Math.round((ms as number) * 10) / 10), `${String(ms)} is rounded to 0.1 ms`);
   });
 
   test('the config defaults to configs/job_config.json; piped text output is plain lines and a summary table', async () => {
@@ -121,6 +124,68 @@ describe('fastasyncio run', () => {
     assert.match(stdout, /Slow: aborted: the run was cancelled/);
   });
 
+  test('a config without a job: the job is missing, and the jobs of the config', async () => {
+    const p = ok();
+    const usage = /^usage: fastasyncio run \[config\] <job> /;
+    let result = await cli(['run', 'configs/job_config.json'], { cwd: p.root });
+    assert.equal(result.code, 2);
+    let lines = result.stderr.trimEnd().split('\n');
+    assert.equal(lines[0], 'fastasyncio run: the job is missing; the jobs of configs/job_config.json: job1');
+    assert.match(lines[1], usage);
+    assert.equal(lines.length, 2);
+    result = await cli(['run', 'configs/job_config.json', 'jbo1'], { cwd: p.root });
+    assert.equal(result.code, 2);
+    lines = result.stderr.trimEnd().split('\n');
+    assert.equal(lines[0], 'fastasyncio run: no job "jbo1" (did you mean "job1"?); the jobs of configs/job_config.json: job1');
+    assert.match(lines[1], usage);
+    assert.equal(result.stdout, '');
+  });
+
+  test('an unknown option: one line with "did you mean", then the usage line', async () => {
+    const p = ok();
+    const { code, stdout, stderr } = await cli(['run', 'job1', '--concurency', '2'], { cwd: p.root });
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    const lines = stderr.trimEnd().split('\n');
+    assert.deepEqual(lines, [
+      'fastasyncio run: unknown option --concurency; did you mean --concurrency?',
+      'usage: fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE]',
+    ]);
+    assert.deepEqual(p.records(), [], 'nothing ran');
+  });
+
+  test('a config with errors: its problems, paths relative to the working folder, exit 2, nothing runs', async () => {
+    const p = project([{ name: 'A' }, { name: 'Missing', dependencies: ['A'] }], taskModule('A', 'return 1;'));
+    const { code, stdout, stderr } = await cli(['run', 'job1'], { cwd: p.root });
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.deepEqual(stderr.trimEnd().split('\n'), [
+      'configs/job_config.json:11:19 error [missing-task] Task class "Missing" has no module: expected src/job/task/missing.js',
+      'fastasyncio run: configs/job_config.json has 1 error; fix it before running',
+    ]);
+    assert.deepEqual(p.records(), []);
+  });
+
+  test("one job's errors stop only that job: the others of the same config run", async () => {
+    const p = tempProject(
+      {
+        jobs: [
+          { name: 'good', handler: 'GenericJobHandler', tasks: [{ name: 'A' }] },
+          { name: 'broken', handler: 'GenericJobHandler', tasks: [{ name: 'A' }, { name: 'Missing' }] },
+        ],
+      },
+      taskModule('A', 'return 1;'),
+    );
+    projects.push(p);
+    const good = await cli(['run', 'good', '--format', 'json'], { cwd: p.root });
+    assert.equal(good.code, 0, good.stderr);
+    assert.equal((JSON.parse(good.stdout) as { status: string }).status, 'succeeded');
+    const broken = await cli(['run', 'broken'], { cwd: p.root });
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /\[missing-task\] Task class "Missing"/);
+    assert.equal(p.records().length, 1, 'only the good job ran');
+  });
+
   test('usage errors: an unknown job or a bad --concurrency is one line and exit 2', async () => {
     const p = ok();
     for (const args of [['run', p.configFile, 'nope'], ['run', p.configFile, 'job1', '--concurrency', '0'], ['run']]) {
@@ -138,6 +203,29 @@ describe('fastasyncio list and graph', () => {
     assert.equal(code, 0);
     assert.match(stdout, /^job1 {2}\(GenericJobHandler, 2 tasks, 2 stages\)/m);
     assert.match(stdout, /^ {2}B ← A$/m);
+  });
+
+  test('graph on a config with errors prints its problems and exits 1, drawing nothing', async () => {
+    const p = project(
+      [
+        { name: 'A', dependencies: ['B'] },
+        { name: 'B', dependencies: ['A'] },
+      ],
+      { ...taskModule('A', ''), ...taskModule('B', '') },
+    );
+    const { code, stdout, stderr } = await cli(['graph', 'job1'], { cwd: p.root });
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    const lines = stderr.trimEnd().split('\n');
+    assert.ok(
+      lines.slice(0, -1).every((l) => /^configs\/job_config\.json:\d+:\d+ error \[cycle\] /.test(l)),
+      stderr,
+    );
+    assert.match(lines[lines.length - 1], /^fastasyncio graph: configs\/job_config\.json has \d errors?; fix (it|them) before drawing a job$/);
+    // Without a job: which jobs there are.
+    const missing = await cli(['graph', ok().configFile]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^fastasyncio graph: the job is missing; the jobs of .*job_config\.json: job1\n/);
   });
 
   test('graph prints the plan as mermaid, dot and json', async () => {

@@ -68,6 +68,7 @@ describe('fastasyncio runs', () => {
       ],
     );
     assert.deepEqual(Object.keys(runs[1]).sort(), ['durationMs', 'job', 'runId', 'status']);
+    for (const r of runs) assert.equal(r.durationMs, Math.round(r.durationMs * 10) / 10, 'durations to 0.1 ms');
     assert.equal(runs[0].error, undefined, 'a failed task is in the task, not the run');
     assert.match(runs[2].error ?? '', /ended without finishing the run/);
     assert.equal(recordLines(interrupted.file).at(-1)?.type, 'run-finished', 'the record was completed');

@@ -79,24 +79,24 @@ const BROKEN_EXPECTED: { severity: string; code: string; message: string }[] = [
 const textLine = (file: string, range: Range, e: { severity: string; code: string; message: string }) =>
   `${file}:${range.start.line + 1}:${range.start.character + 1} ${e.severity} [${e.code}] ${e.message}`;
 
-/** A usage error: exit 2, nothing on stdout, one line on stderr, no stack trace. */
-function assertUsageError(result: ReturnType<typeof validate>, pattern: RegExp) {
+/** A usage error: exit 2, nothing on stdout, one line on stderr and the usage line, no stack trace. */
+function assertUsageError(result: ReturnType<typeof validate>, pattern: RegExp, usage = 'usage: fastasyncio validate [configs...] [--format text|json]') {
   assert.equal(result.code, 2, result.stderr);
   assert.equal(result.stdout, '');
   const lines = result.stderr.split('\n').filter((l) => l !== '');
-  assert.equal(lines.length, 1, `one line on stderr: ${JSON.stringify(result.stderr)}`);
+  assert.deepEqual(lines.slice(1), usage ? [usage] : [], `one line and the usage line on stderr: ${JSON.stringify(result.stderr)}`);
   assert.match(lines[0], /^fastasyncio/);
   assert.match(lines[0], pattern);
   assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
 }
 
 describe('fastasyncio validate', () => {
-  test('a clean config: exit 0, nothing on stdout, "no problems" on stderr', () => {
+  test('a clean config: exit 0, "no problems" on stdout, nothing on stderr', () => {
     const root = tempProject({ 'configs/job_config.json': CLEAN, ...MODULES });
     const result = validate(['validate', 'configs/job_config.json'], root);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, '');
-    assert.equal(result.stderr.trim(), 'configs/job_config.json: no problems');
+    assert.equal(result.stdout, 'configs/job_config.json: no problems\n');
+    assert.equal(result.stderr, '');
   });
 
   test('without arguments it validates configs/job_config.json', () => {
@@ -122,6 +122,39 @@ describe('fastasyncio validate', () => {
     const result = validate(['validate', path.join(root, 'configs/job_config.json')], path.join(root, 'configs'));
     assert.equal(result.code, 1);
     assert.match(result.stdout, /^job_config\.json:7:42 warning \[syntax\]/m);
+  });
+
+  test('module paths in messages are relative to the working folder too, not to the project root', () => {
+    // The repository's own layout: configs/job_config.json keeps its project in examples/.
+    const config = BROKEN.text.replace('"jobs"', '"root": "../examples",\n  "jobs"');
+    const root = tempProject({ 'configs/job_config.json': config, ...Object.fromEntries(Object.entries(MODULES).map(([f, text]) => [`examples/${f}`, text])) });
+    const fromRoot = validate(['validate'], root).stdout;
+    assert.match(
+      fromRoot,
+      /^configs\/job_config\.json:\d+:\d+ error \[missing-task\] Task class "Task3" has no module: expected examples\/src\/job\/task\/task3\.ts$/m,
+    );
+    const inProject = validate(['validate', '../configs/job_config.json'], path.join(root, 'examples'));
+    assert.ok(inProject.stdout.includes('has no module: expected src/job/task/task3.ts\n'), inProject.stdout);
+    const fromConfigs = validate(['validate', 'job_config.json', '--format', 'json'], path.join(root, 'configs'));
+    assert.ok(fromConfigs.stdout.includes('"Task class \\"Task3\\" has no module: expected ../examples/src/job/task/task3.ts"'), fromConfigs.stdout);
+  });
+
+  test('files that are not job configs (configs/*.json takes in schema.json) are skipped, with a line on stderr', () => {
+    const root = tempProject({
+      'configs/job_config.json': CLEAN,
+      'configs/schema.json': '{ "$schema": "http://json-schema.org/draft-07/schema#", "type": "object" }',
+      'configs/nightly.json': CLEAN,
+      'configs/package.json': '{ "name": "x" }',
+      ...MODULES,
+    });
+    const result = validate(['validate', 'configs/job_config.json', 'configs/nightly.json', 'configs/package.json', 'configs/schema.json'], root);
+    assert.equal(result.code, 0, result.stdout);
+    assert.equal(result.stdout, 'configs/job_config.json, configs/nightly.json: no problems\n');
+    assert.equal(result.stderr, 'configs/package.json: skipped, not a job config (no "jobs")\nconfigs/schema.json: skipped, not a job config (no "jobs")\n');
+    // A config named as one is checked whatever it holds; a file that is no config at all is a usage error.
+    const named = tempProject({ 'configs/empty.job.json': '{}' });
+    assert.match(validate(['validate', 'configs/empty.job.json'], named).stdout, /error \[schema\] A job config needs a "jobs" property/);
+    assertUsageError(validate(['validate', 'configs/schema.json'], root), /configs\/schema\.json: not a job config/);
   });
 
   test('warnings alone: exit 0, and the warning is printed', () => {
@@ -201,15 +234,22 @@ describe('fastasyncio validate', () => {
       assertUsageError(validate(['validate', '--format', 'xml'], root), /--format must be text or json, got "xml"/);
     });
 
-    test('--format without a value, and an unknown option', () => {
+    test('--format without a value, and an unknown option, with "did you mean" when one is close', () => {
       const root = tempProject({ 'configs/job_config.json': CLEAN, ...MODULES });
-      assertUsageError(validate(['validate', '--format'], root), /--format/);
-      assertUsageError(validate(['validate', '--strict'], root), /--strict/);
+      assertUsageError(validate(['validate', '--format'], root), /^fastasyncio validate: --format needs a value$/);
+      assertUsageError(validate(['validate', '--strict'], root), /^fastasyncio validate: unknown option --strict$/);
+      assertUsageError(validate(['validate', '--fromat=json'], root), /^fastasyncio validate: unknown option --fromat; did you mean --format\?$/);
+      assertUsageError(validate(['validate', '-x'], root), /^fastasyncio validate: unknown option -x$/);
     });
 
-    test('an unknown command', () => {
+    test('an unknown command: one line, with "did you mean"', () => {
       const root = tempProject({});
-      assertUsageError(validate(['vaildate'], root), /unknown command "vaildate"/);
+      assertUsageError(validate(['vaildate'], root), /unknown command "vaildate"; did you mean "validate"\?/, '');
+    });
+
+    test('--help prints the usage line', () => {
+      const result = validate(['validate', '--help'], tempProject({}));
+      assert.deepEqual(result, { code: 0, stdout: 'usage: fastasyncio validate [configs...] [--format text|json]\n', stderr: '' });
     });
 
     test('a file that does not exist, and a folder', () => {

@@ -1,5 +1,6 @@
 // The extension in a real VS Code (code-server): diagnostics in the Problems panel, Run Job from the
-// palette with the tree and the output channel, cancelling a run, and Restricted Mode.
+// palette with the tree and the output channel, cancelling a run, config globs from the settings, and
+// Restricted Mode.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +16,11 @@ const BROKEN = {
       tasks: [{ name: 'Task1', dependencies: ['Tsk2'] }, { name: 'Task9' }],
     },
   ],
+};
+/** A config only a settings glob makes one; its project is the workspace. */
+const ETL = {
+  root: '..',
+  jobs: [{ name: 'etl', handler: 'GenericJobHandler', tasks: [{ name: 'Task1' }] }],
 };
 const SLOW = {
   jobs: [
@@ -83,6 +89,19 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     );
     assert.ok(rows.some((r) => /cancelled/.test(r.description ?? '')));
     await vscode.waitForOutput('FastAsyncio', /slow cancelled in/);
+  });
+
+  code.test('a config glob added to the settings takes effect without a reload: its jobs join the tree', async (vscode) => {
+    fs.mkdirSync(path.join(vscode.workspace, 'pipelines'), { recursive: true });
+    fs.writeFileSync(path.join(vscode.workspace, 'pipelines', 'etl.json'), JSON.stringify(ETL, null, 2));
+    fs.mkdirSync(path.join(vscode.workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(vscode.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'fastasyncio.configGlobs': ['pipelines/*.json'] }));
+    const rows = await vscode.waitForTreeItems('FastAsyncio Jobs', (r) => r.some((x) => x.label === 'etl'));
+    assert.equal(rows.find((r) => r.label === 'etl')?.description, path.join('pipelines', 'etl.json'));
+    assert.ok(
+      rows.some((r) => r.label === 'job1'),
+      'the other configs stay',
+    );
   });
 });
 

@@ -18,7 +18,7 @@ describe('server lifecycle (dist/server.js --stdio)', () => {
 
   it('advertises the features of issue 4', () => {
     const caps = client.initializeResult.capabilities;
-    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
+    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
     assert.deepEqual(caps.completionProvider?.triggerCharacters, ['"', ':', '.']);
     assert.equal(caps.hoverProvider, true);
     assert.equal(caps.definitionProvider, true);
@@ -29,7 +29,7 @@ describe('server lifecycle (dist/server.js --stdio)', () => {
     assert.equal(caps.documentSymbolProvider, true);
     assert.equal(caps.documentFormattingProvider, true);
     assert.equal(caps.documentRangeFormattingProvider, true);
-    assert.equal(caps.executeCommandProvider, undefined, 'the client, not the server, runs fastasyncio.runJob');
+    assert.deepEqual(caps.executeCommandProvider, { commands: ['fastasyncio.server.createModule'] }, 'the client, not the server, runs fastasyncio.runJob');
     assert.equal(client.initializeResult.serverInfo?.name, 'fastasyncio-language-server');
   });
 

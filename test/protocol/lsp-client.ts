@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { ClientCapabilities, Diagnostic, InitializeResult, Registration, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
+import { JobsChangedNotification } from '../../server/protocol';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 
@@ -38,17 +39,21 @@ export interface StartOptions {
   root: string | null;
   initializationOptions?: unknown;
   capabilities?: ClientCapabilities;
-  /** What `workspace/configuration` answers for the `fastasyncio` section. */
+  /** What `workspace/configuration` answers for the `fastasyncio` section: a value, or one per scope (a folder's URI, or none for the window's). */
   settings?: unknown;
 }
 
 export class LspClient {
   readonly published: Published[] = [];
+  /** Every `fastasyncio/jobsChanged` notification, in order. */
+  readonly jobsChanged: JobsChangedNotification.Params[] = [];
   readonly registrations: Registration[] = [];
   readonly logs: string[] = [];
   readonly errors: Error[] = [];
   stderr = '';
   initializeResult!: InitializeResult;
+  /** What `workspace/configuration` answers from now on (see `StartOptions.settings`). */
+  settings: unknown;
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
 
@@ -67,6 +72,10 @@ export class LspClient {
       client.published.push(params);
       for (const wake of client.waiters.splice(0)) wake();
     });
+    connection.onNotification(JobsChangedNotification.method, (params: JobsChangedNotification.Params) => {
+      client.jobsChanged.push(params);
+      for (const wake of client.waiters.splice(0)) wake();
+    });
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       client.logs.push(params.message);
     });
@@ -75,7 +84,12 @@ export class LspClient {
       return null;
     });
     connection.onRequest('client/unregisterCapability', () => null);
-    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.settings ?? null));
+    client.settings = options.settings;
+    connection.onRequest('workspace/configuration', (params: { items: { scopeUri?: string }[] }) =>
+      params.items.map(
+        (item) => (typeof client.settings === 'function' ? (client.settings as (scope?: string) => unknown)(item.scopeUri) : client.settings) ?? null,
+      ),
+    );
     connection.listen();
     const rootUri = options.root === null ? null : pathToFileURL(options.root).href;
     client.initializeResult = await connection.sendRequest('initialize', {
@@ -108,6 +122,24 @@ export class LspClient {
   /** Where the history of published diagnostics stands now: wait for something after it. */
   mark(): number {
     return this.published.length;
+  }
+
+  /** Waits until `find` finds something (checked again after each notification), and returns it. */
+  async waitFor<T>(what: string, find: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   /** The first diagnostics published for `uri` after `since` that satisfy `accept`. */

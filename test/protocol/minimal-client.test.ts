@@ -26,7 +26,7 @@ describe('a minimal client (no folder, no watchers, no file operations)', () => 
     assert.deepEqual(client.registrations, []);
   });
 
-  it('offers only the fixes it can apply: no file creation', async () => {
+  it("offers only the fixes it can apply: file creation through the server's command, not a workspace edit", async () => {
     const published = await client.diagnostics(project.configUri, (p) => codes(p).includes('missing-task'));
     const diagnostic = published.diagnostics[0];
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
@@ -34,7 +34,10 @@ describe('a minimal client (no folder, no watchers, no file operations)', () => 
       range: diagnostic.range,
       context: { diagnostics: [diagnostic] },
     });
-    assert.deepEqual(actions, []);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.edit, a.command?.command]),
+      [['Create task module src/job/task/task5.ts with class Task5', undefined, 'fastasyncio.server.createModule']],
+    );
   });
 
   it('completes keys without snippets', async () => {

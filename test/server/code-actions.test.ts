@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type CodeAction, CreateFile, RenameFile, TextDocumentEdit, type TextEdit } from 'vscode-languageserver-types';
 import { getCodeActions, toDiagnostics, type ParsedDocument } from '../../server/service';
+import { CREATE_MODULE_COMMAND, type CreateModuleArguments } from '../../server/service/create-module';
 import { applyEdits, CONFIG_URI, config, parse, project } from './helpers';
 
 /** The quick fixes for the one diagnostic of `code`. */
@@ -32,6 +33,9 @@ describe('code actions', () => {
     assert.match(text, /^import \{ BaseTask, type TaskContext \} from 'fastasyncio';/);
     assert.match(text, /export class Task5 extends BaseTask \{/);
     assert.match(text, /async execute\(input: Record<string, unknown>, ctx: TaskContext\): Promise<unknown> \{/);
+    // After the edit, the server's command opens the new file (it exists by then: nothing is written twice).
+    assert.equal(action.command?.command, CREATE_MODULE_COMMAND);
+    assert.deepEqual(action.command.arguments, [{ uri, text }]);
   });
 
   it("creates a Python module when the task folder is mostly Python, importing the seed's base class", () => {
@@ -65,11 +69,23 @@ describe('code actions', () => {
     assert.equal(operation.newUri, 'file:///project/src/job/task/task6.ts');
     assert.ok(rename.isPreferred);
     assert.match(create.title, /^Create task module/);
+    // Without file operations no rename is offered; the command still creates the module.
+    const [only, ...more] = fixesFor(doc, 'missing-task', { resourceOperations: false, canCreate: () => true });
+    assert.deepEqual(more, []);
+    assert.match(only.title, /^Create task module/);
+    assert.ok(only.isPreferred);
   });
 
-  it('offers no file operations to a client that cannot apply them, nor outside allowed folders', () => {
+  it('creates a module with a command for a client that cannot apply file operations, and nothing outside allowed folders', () => {
     const doc = parse(config('{ "name": "Task5" }'));
-    assert.deepEqual(fixesFor(doc, 'missing-task', { resourceOperations: false, canCreate: () => true }), []);
+    const [action, ...more] = fixesFor(doc, 'missing-task', { resourceOperations: false, canCreate: () => true });
+    assert.deepEqual(more, []);
+    assert.equal(action.title, 'Create task module src/job/task/task5.ts with class Task5');
+    assert.equal(action.edit, undefined);
+    assert.equal(action.command?.command, CREATE_MODULE_COMMAND);
+    const [args] = (action.command?.arguments ?? []) as CreateModuleArguments[];
+    assert.equal(args.uri, 'file:///project/src/job/task/task5.ts');
+    assert.match(args.text, /export class Task5 extends BaseTask \{/);
     assert.deepEqual(fixesFor(doc, 'missing-task', { resourceOperations: true, canCreate: () => false }), []);
   });
 

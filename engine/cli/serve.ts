@@ -1,18 +1,12 @@
 import { parseArgs } from 'node:util';
-import type { Io } from '../cli/io';
-import { DEFAULT_CONFIG, UsageError } from '../cli/load';
-import { outputLimits } from '../cli/run';
 import { ConfigReadError } from '../config/read';
-import { type ApiServer, createServer, DEFAULT_HOST, DEFAULT_PORT, UnsafeBindError } from './server';
+import type { ApiServer } from '../http/server';
+import type { Io } from './io';
+import { DEFAULT_CONFIG, UsageError } from './load';
+import { integerFlag, outputLimits } from './options';
 
-export { SERVE_USAGE } from './usage';
-
-function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
-  return n;
-}
+export const SERVE_USAGE =
+  'fastasyncio serve [config] [--host 127.0.0.1] [--port 8000] [--token TOKEN] [--max-active-runs 8] [--keep-runs 50] [--max-task-output SIZE] [--max-run-output SIZE] [--cors ORIGIN]';
 
 /** Resolves on the first SIGINT or SIGTERM. */
 function stopSignal(): Promise<NodeJS.Signals> {
@@ -28,17 +22,18 @@ function stopSignal(): Promise<NodeJS.Signals> {
 }
 
 /**
- * `fastasyncio serve`: the HTTP API over a job config until SIGINT or SIGTERM, which cancel the active
- * runs and stop. Prints the base URL on stdout; everything else goes to stderr. Exit 0 after a stop,
- * 2 for a usage error, an unreadable config, or a non-loopback address without a token, 1 when the
- * address cannot be listened on.
+ * `fastasyncio serve`: the HTTP API (engine/http) over a job config until SIGINT or SIGTERM, which cancel
+ * the active runs and stop. Prints the base URL on stdout; everything else goes to stderr. Exit 0 after a
+ * stop, 2 for a usage error, an unreadable config, or a non-loopback address without a token, 1 when the
+ * address cannot be listened on. The HTTP server's code (and fastify) is loaded only once the arguments
+ * are checked: the other commands and the workers never evaluate it.
  */
 export async function serveCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: {
-      host: { type: 'string', default: DEFAULT_HOST },
+      host: { type: 'string' },
       port: { type: 'string' },
       token: { type: 'string' },
       'max-active-runs': { type: 'string' },
@@ -51,20 +46,24 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`too many arguments: ${positionals.join(' ')}`);
   if (values.token !== undefined && values.token.trim() === '') throw new UsageError('--token must not be empty');
   const token = values.token ?? (process.env.FASTASYNCIO_TOKEN?.trim() ? process.env.FASTASYNCIO_TOKEN : undefined);
-  const host = values.host;
-  const port = integer('--port', values.port, 0, 65535) ?? DEFAULT_PORT;
+  const port = integerFlag('--port', values.port, 0, 65535);
+  const maxActiveRuns = integerFlag('--max-active-runs', values['max-active-runs'], 1, 10_000);
+  const keepRuns = integerFlag('--keep-runs', values['keep-runs'], 1, 100_000);
+  const limits = outputLimits(values);
   const configFile = positionals[0] ?? DEFAULT_CONFIG;
 
+  const http = await import('../http/server.js');
+  const host = values.host ?? http.DEFAULT_HOST;
   let server: ApiServer;
   try {
-    server = createServer({
+    server = http.createServer({
       configFile,
       host,
       port,
       token,
-      maxActiveRuns: integer('--max-active-runs', values['max-active-runs'], 1, 10_000),
-      keepRuns: integer('--keep-runs', values['keep-runs'], 1, 100_000),
-      outputLimits: outputLimits(values),
+      maxActiveRuns,
+      keepRuns,
+      outputLimits: limits,
       cors: values.cors,
       log: (line) => io.err(`fastasyncio serve: ${line}`),
     });
@@ -77,13 +76,13 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     url = await server.listen();
   } catch (error) {
     await server.close();
-    if (error instanceof UnsafeBindError) {
+    if (error instanceof http.UnsafeBindError) {
       io.err(`fastasyncio serve: ${error.message}`);
       return 2;
     }
     const code = (error as NodeJS.ErrnoException).code;
     io.err(
-      `fastasyncio serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use' : code === 'EACCES' ? 'permission denied' : (code ?? String(error))}`,
+      `fastasyncio serve: cannot listen on ${host}:${port ?? http.DEFAULT_PORT}: ${code === 'EADDRINUSE' ? 'the address is in use' : code === 'EACCES' ? 'permission denied' : (code ?? String(error))}`,
     );
     return 1;
   }

@@ -1,0 +1,36 @@
+import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from '../run/output';
+import { integerRule, isIntegerIn } from '../run/options';
+import { UsageError } from './load';
+
+/**
+ * An integer flag (`--concurrency 4`, `--port 0`): digits only, in [min, max] (positive by default);
+ * anything else is a usage error that names the flag and the value.
+ */
+export function integerFlag(flag: string, value: string | undefined, min = 1, max = Infinity): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || !isIntegerIn(n, min, max)) {
+    throw new UsageError(`${flag} must be ${integerRule(min, max)}, got "${value}"`);
+  }
+  return n;
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** A size flag such as `512KB`, `8MB` or `1048576` (bytes), for the output budget. */
+export function byteSize(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
+  const n = match && unit ? Math.floor(Number(match[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a size such as 512KB or 8MB, got "${value}"`);
+  return n;
+}
+
+/** `--max-task-output` and `--max-run-output` (`run` and `serve`): the run's output budget, over the defaults. */
+export function outputLimits(values: { 'max-task-output'?: string; 'max-run-output'?: string }): OutputLimits {
+  return {
+    task: byteSize('--max-task-output', values['max-task-output']) ?? DEFAULT_OUTPUT_LIMITS.task,
+    run: byteSize('--max-run-output', values['max-run-output']) ?? DEFAULT_OUTPUT_LIMITS.run,
+  };
+}
