@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readRun } from '../../engine/run/records';
-import { type TempProject, taskModule, tempProject } from '../helpers/project';
+import { oneJobProjects, type TempProject, taskModule, tempProject } from '../helpers/project';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const projects: TempProject[] = [];
@@ -29,11 +29,7 @@ function cli(args: string[], options: { cwd?: string; onStdout?: (text: string, 
   });
 }
 
-function project(tasks: object[], files: Record<string, string>): TempProject {
-  const p = tempProject({ jobs: [{ name: 'job1', handler: 'GenericJobHandler', tasks }] }, files);
-  projects.push(p);
-  return p;
-}
+const project = oneJobProjects();
 
 const ok = () => project([{ name: 'A' }, { name: 'B', dependencies: ['A'] }], { ...taskModule('A', 'return 20;'), ...taskModule('B', 'return input.A + 1;') });
 

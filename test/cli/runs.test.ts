@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
+import type { RunListItem as ListedRun } from '../../engine/run/recorded-runs';
 import { type TempProject, taskModule, tempProject } from '../helpers/project';
 import { deadOwner, recordLines, SyntheticRun } from '../http/synthetic';
 
@@ -24,14 +25,6 @@ function cli(args: string[], cwd?: string): Promise<Result> {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-interface ListedRun {
-  runId: string;
-  job: string;
-  status: string;
-  durationMs: number;
-  error?: string;
 }
 
 function project(): TempProject {

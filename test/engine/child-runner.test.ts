@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RunEvent } from '../../engine/run/events';
 import { runJobInChild } from '../../engine/run/child-runner';
 import { readRun } from '../../engine/run/records';
-import { type TempProject, taskModule, tempProject } from '../helpers/project';
+import { oneJobProjects, type TempProject, taskModule } from '../helpers/project';
 
 // These tests fork dist/cli.js: `npm test` builds it first.
-const projects: TempProject[] = [];
-after(() => projects.forEach((p) => p.remove()));
 
-function project(tasks: object[], files: Record<string, string>): TempProject {
-  const p = tempProject({ jobs: [{ name: 'job1', handler: 'GenericJobHandler', tasks }] }, files);
-  projects.push(p);
-  return p;
-}
+const project = oneJobProjects();
 
 async function run(p: TempProject, signal?: AbortSignal) {
   const events: RunEvent[] = [];

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { runJobInChild } from '../../engine/run/child-runner';
 import type { RunEvent } from '../../engine/run/events';
 import { readRun } from '../../engine/run/records';
 import { runJob } from '../../engine/run/run-job';
-import { type TempProject, taskModule, tempProject } from '../helpers/project';
+import { oneJobProjects, taskModule } from '../helpers/project';
 
 // The child-process test forks dist/cli.js: `npm test` builds it first.
-const projects: TempProject[] = [];
-after(() => projects.forEach((p) => p.remove()));
 
-function project(tasks: object[], files: Record<string, string>): TempProject {
-  const p = tempProject({ jobs: [{ name: 'job1', handler: 'GenericJobHandler', tasks }] }, files);
-  projects.push(p);
-  return p;
-}
+const project = oneJobProjects();
 
 /** Task class name, the body of its `execute`, and the message its result must fail with. */
 const dishonest: [string, string, string | RegExp][] = [

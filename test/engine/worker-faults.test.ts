@@ -2,22 +2,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RunEvent, RunSummary } from '../../engine/run/events';
 import { runJobInChild } from '../../engine/run/child-runner';
 import { readRun, recordFile } from '../../engine/run/records';
-import { type TempProject, taskModule, tempProject } from '../helpers/project';
+import { oneJobProjects, type TempProject, taskModule } from '../helpers/project';
 
 // Hostile but ordinary tasks, run through the real worker process (dist/cli.js: `npm test` builds it first).
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
-const projects: TempProject[] = [];
-after(() => projects.forEach((p) => p.remove()));
 
-function project(tasks: object[], files: Record<string, string>): TempProject {
-  const p = tempProject({ jobs: [{ name: 'job1', handler: 'GenericJobHandler', tasks }] }, files);
-  projects.push(p);
-  return p;
-}
+const project = oneJobProjects();
 
 /** `fastasyncio run <config> job1 --format json`, to its end. */
 function runCli(p: TempProject): Promise<{ code: number | null; summary: RunSummary | undefined; stderr: string }> {

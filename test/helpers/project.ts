@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after } from 'node:test';
 
 export interface TempProject {
   root: string;
@@ -42,5 +43,19 @@ export function tempProject(config: unknown, files: Record<string, string> = {})
 export function taskModule(className: string, body: string): Record<string, string> {
   return {
     [`src/job/task/${className.toLowerCase()}.js`]: `const { BaseTask, sleep } = require('fastasyncio');\nexports.${className} = class ${className} extends BaseTask {\n  async execute(input, ctx) {\n${body}\n  }\n};\n`,
+  };
+}
+
+/**
+ * For a test file: makes projects of one job (`job1`, the generic handler, the given tasks and files),
+ * each removed once the file's tests are done.
+ */
+export function oneJobProjects(): (tasks: object[], files: Record<string, string>) => TempProject {
+  const made: TempProject[] = [];
+  after(() => made.forEach((p) => p.remove()));
+  return (tasks, files) => {
+    const p = tempProject({ jobs: [{ name: 'job1', handler: 'GenericJobHandler', tasks }] }, files);
+    made.push(p);
+    return p;
   };
 }

@@ -3,20 +3,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunEvent, RunFinishedEvent, RunSummary } from '../../engine/run/events';
+import type { RunListItem as ListedRun } from '../../engine/run/recorded-runs';
 import { currentOwner } from '../../engine/run/owner';
 import { type TempProject, tempProject } from '../helpers/project';
 import { events, JOBS, readSse, serve, TASKS, waitFor } from './harness';
 import { deadOwner, recordLines, SyntheticRun } from './synthetic';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
-
-interface ListedRun {
-  runId: string;
-  job: string;
-  status: string;
-  durationMs: number;
-  error?: string;
-}
 
 const children: ChildProcess[] = [];
 const projects: TempProject[] = [];

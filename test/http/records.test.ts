@@ -4,17 +4,10 @@ import { describe, test } from 'node:test';
 import type { JobModel } from '../../engine/config/types';
 import type { RunEvent, RunSummary } from '../../engine/run/events';
 import { LiveRun } from '../../engine/http/live-run';
+import type { RunListItem as ListedRun } from '../../engine/run/recorded-runs';
 import { taskModule } from '../helpers/project';
 import { events, JOBS, readSse, serve, TASKS, waitFor } from './harness';
 import { age, SyntheticRun } from './synthetic';
-
-interface ListedRun {
-  runId: string;
-  job: string;
-  status: string;
-  durationMs: number;
-  error?: string;
-}
 
 const CHATTY = 30_000;
 
