@@ -49,7 +49,8 @@ function describe(change: FileChange, created: string, updated: string): string 
 
 /** Sets up the project at `root` (else the one picked) and says what changed in one message. */
 export async function setUpProjectCommand(ctx: Ctx, arg?: unknown): Promise<void> {
-  const root = typeof arg === 'string' ? arg : await pickRoot(ctx);
+  // A root passed by a caller counts only if it is one of this workspace's projects: the command writes files there.
+  const root = typeof arg === 'string' && roots(ctx).includes(arg) ? arg : await pickRoot(ctx);
   if (!root) {
     if (roots(ctx).length === 0) void vscode.window.showInformationMessage('FastAsyncio: no job configs in this workspace, so no project to set up.');
     return;

@@ -33,8 +33,3 @@ export function guardNotification<A extends unknown[]>(log: Logger, name: string
     }
   };
 }
-
-/** Runs work nobody awaits (a workspace scan); a failure is logged. */
-export function inBackground(log: Logger, name: string, work: () => Promise<void>): void {
-  work().catch((error: unknown) => log.error(`${name} failed: ${describeError(error)}`));
-}

@@ -71,6 +71,8 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     if (error instanceof ConfigReadError) throw new UsageError(error.message);
     throw error;
   }
+  // Listened for before binding: a Ctrl-C while the server starts still closes it.
+  const stopped = stopSignal();
   let url: string;
   try {
     url = await server.listen();
@@ -86,7 +88,6 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     );
     return 1;
   }
-  const stopped = stopSignal();
   io.out(`listening on ${url}`);
   io.err(
     `fastasyncio serve: ${server.config.file}; ${token ? 'a bearer token is required' : 'no token'}; ${server.runs.maxActiveRuns} active runs at most; Ctrl-C stops`,

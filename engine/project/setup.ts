@@ -120,6 +120,13 @@ function mapInTsconfig(file: string, typesFile: string, folders: readonly string
     const at = errors[0] ? `${printParseErrorCode(errors[0].error)} at line ${text.slice(0, errors[0].offset).split('\n').length}` : 'not a JSON object';
     return { action: 'skipped', reason: `not parseable (${at}); map fastasyncio by hand once it is fixed` };
   }
+  // `paths` replaces an inherited one rather than merging with it: adding ours would drop the base's aliases.
+  if (valueAt(tree, ['extends']) !== undefined && valueAt(tree, ['compilerOptions', 'paths']) === undefined) {
+    return {
+      action: 'skipped',
+      reason: `it extends another tsconfig, whose "paths" a new one would replace; map fastasyncio to ${relativeSpec(root, typesFile)} by hand`,
+    };
+  }
   const baseUrl = valueAt(tree, ['compilerOptions', 'baseUrl']);
   // Paths are relative to baseUrl when there is one, else to the tsconfig's folder.
   const base = typeof baseUrl === 'string' ? path.resolve(root, baseUrl) : root;

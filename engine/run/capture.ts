@@ -11,6 +11,8 @@ const scope = new AsyncLocalStorage<TaskExecution>();
 let capturing = false;
 /** Each attempt's unfinished lines, per stream. */
 const splitters = new Map<TaskExecution, Record<Stream, LineSplitter>>();
+/** Attempts whose scope has ended: what an abandoned one still prints goes out line by line, unbuffered. */
+const ended = new WeakSet<TaskExecution>();
 
 /**
  * Runs one attempt of a task so that what it prints is its own: with capture on, its writes to stdout
@@ -20,6 +22,7 @@ const splitters = new Map<TaskExecution, Record<Stream, LineSplitter>>();
 export function inTaskScope(execution: TaskExecution, run: () => Promise<unknown>): Promise<unknown> {
   if (!capturing) return run();
   return scope.run(execution, run).finally(() => {
+    ended.add(execution);
     const pending = splitters.get(execution);
     if (!pending) return;
     splitters.delete(execution);
@@ -62,7 +65,16 @@ export function captureOutput(onRunLine: (stream: Stream, line: string) => void)
     // Writes bypass the Writable machinery: synchronous, so the task they come from is still known.
     stream.write = ((chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
       const execution = scope.getStore();
-      (execution ? splittersOf(execution)[name] : run).push(text(chunk, encoding));
+      if (!execution) {
+        run.push(text(chunk, encoding));
+      } else if (ended.has(execution)) {
+        // Nothing is kept for an attempt that has ended (abandoned, still printing): each write is its own line(s).
+        const lines = new LineSplitter((line) => execution.print(name, line));
+        lines.push(text(chunk, encoding));
+        lines.end();
+      } else {
+        splittersOf(execution)[name].push(text(chunk, encoding));
+      }
       const done = typeof encoding === 'function' ? encoding : callback;
       if (typeof done === 'function') process.nextTick(done);
       return true;

@@ -44,7 +44,8 @@ export function defaultWorkerScript(): string {
  */
 export async function runJobInChild(options: ChildRunOptions): Promise<RunSummary> {
   const { model, job, runId, recorder } = setUpRun(options);
-  const run = new ChildRun(options, job, runId, model.layout.configFile, model.layout.root, eventSink(new RunState(), recorder, options.onEvent));
+  const state = new RunState();
+  const run = new ChildRun(options, job, runId, model.layout.configFile, model.layout.root, state, eventSink(state, recorder, options.onEvent));
   try {
     return await run.run();
   } finally {
@@ -63,7 +64,6 @@ interface WorkerEnd {
 }
 
 class ChildRun {
-  readonly state = new RunState();
   private seq = 0;
   private readonly budget: OutputBudget;
   private readonly graceMs: number;
@@ -82,6 +82,8 @@ class ChildRun {
     private readonly runId: string,
     private readonly configFile: string,
     private readonly root: string,
+    /** The run's state, which `deliver` folds each event into before it records and passes it on. */
+    readonly state: RunState,
     private readonly deliver: (event: RunEvent) => void,
   ) {
     this.state.job = job.name;
@@ -143,7 +145,6 @@ class ChildRun {
         clearTimeout(this.watchdogs.get(stamped.task));
         break;
     }
-    this.state.apply(stamped);
     this.deliver(stamped);
   }
 
@@ -195,6 +196,8 @@ class ChildRun {
     let finished: RunEvent | undefined;
     let fatal: string | undefined;
     // Output written past the capture (native code, processes the tasks started) comes through the pipes.
+    /** Each pipe's last line without a newline, when the pipe ends or is given up on. */
+    const pipeEnds: (() => void)[] = [];
     for (const [stream, name] of [
       [child.stdout, 'stdout'],
       [child.stderr, 'stderr'],
@@ -204,6 +207,7 @@ class ChildRun {
       const lines = new LineSplitter((line) => this.log(undefined, line, name));
       stream.on('data', (text: string) => lines.push(text));
       stream.on('end', () => lines.end());
+      pipeEnds.push(() => lines.end());
     }
     child.on('message', (raw: unknown) => {
       if (typeof raw === 'string') for (const line of raw.split('\n')) if (line) onMessage(parseMessage(line));
@@ -238,6 +242,7 @@ class ChildRun {
         exit = { code, signal };
         // A process the tasks started may hold the pipes open: read what came, then stop waiting.
         setTimeout(() => {
+          for (const end of pipeEnds) end();
           child.stdout?.destroy();
           child.stderr?.destroy();
           done();

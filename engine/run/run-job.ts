@@ -204,6 +204,9 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
       // The handler failed early or never ran the tasks: they end skipped, the run failed.
       error ??= `${job.handler}: run() returned without running the tasks`;
       for (const t of job.tasks) {
+        // A resumed run's tasks that ended in an earlier worker keep their ending.
+        const status = state.tasks[t.id]?.status;
+        if (status !== undefined && status !== 'pending' && status !== 'running') continue;
         emit({
           type: 'task-finished',
           runId,

@@ -137,6 +137,16 @@ describe('setUpProject', () => {
     assert.equal(result.gitignore.action, 'created');
   });
 
+  test('a tsconfig that extends another and has no paths of its own is left alone: a new "paths" would replace the inherited one', () => {
+    const text = '{ "extends": "./tsconfig.base.json", "compilerOptions": { "strict": true } }\n';
+    const root = project({ 'tsconfig.json': text, 'tsconfig.base.json': '{ "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] } } }\n' });
+    const result = setUpProject(root, declarations);
+    assert.equal(result.tsconfig.action, 'skipped');
+    assert.match(result.tsconfig.reason ?? '', /extends another tsconfig/);
+    assert.equal(read(root, 'tsconfig.json'), text);
+    assert.equal(result.declarations.action, 'created');
+  });
+
   test('a mapping of fastasyncio to a file that exists is kept; a broken one is replaced', () => {
     const kept = project({ 'tsconfig.json': '{"compilerOptions":{"paths":{"fastasyncio":["./types/mine.d.ts"]}}}', 'types/mine.d.ts': '' });
     const result = setUpProject(kept, declarations);

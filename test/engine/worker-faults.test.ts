@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import type { RunEvent, RunSummary } from '../../engine/run/events';
 import { runJobInChild } from '../../engine/run/child-runner';
 import { readRun, recordFile } from '../../engine/run/records';
-import { oneJobProjects, type TempProject, taskModule } from '../helpers/project';
+import { oneJobProjects, type TempProject, taskModule, tempProject } from '../helpers/project';
 
 // Hostile but ordinary tasks, run through the real worker process (dist/cli.js: `npm test` builds it first).
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -185,6 +185,34 @@ describe('a worker killed for a stuck task', () => {
       readRun(p.root, summary.runId)?.map((e) => e.seq),
       events.map((e) => e.seq),
     );
+  });
+
+  test('a handler that does not run the tasks again in the new worker leaves the ended ones as they ended', async () => {
+    const p = tempProject(
+      {
+        jobs: [
+          {
+            name: 'job1',
+            handler: 'once_handler.OnceHandler',
+            tasks: [{ name: 'Quick' }, { name: 'Stuck', timeout: 0.3, dependencies: ['Quick'] }, { name: 'Never', dependencies: ['Stuck'] }],
+          },
+        ],
+      },
+      {
+        ...taskModule('Quick', "return 'done';"),
+        ...taskModule('Stuck', 'while (true) {}'),
+        ...taskModule('Never', 'return 1;'),
+        'src/joborchrestrator/handler/once_handler.js':
+          "const { GenericJobHandler } = require('fastasyncio');\nexports.OnceHandler = class OnceHandler extends GenericJobHandler {\n  async run(ctx) { if (ctx.resumed) return undefined; return super.run(ctx); }\n};\n",
+      },
+    );
+    const summary = await runJobInChild({ configFile: p.configFile, job: 'job1', graceMs: 300 });
+    p.remove();
+    assert.equal(summary.status, 'failed');
+    assert.equal(summary.tasks.Quick.status, 'succeeded', 'not turned into skipped by the new worker');
+    assert.equal(summary.results.Quick, 'done');
+    assert.equal(summary.tasks.Stuck.status, 'timedOut');
+    assert.equal(summary.tasks.Never.status, 'skipped');
   });
 
   test('a stuck task with retries left is retried in the new worker', async () => {
