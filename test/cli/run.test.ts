@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readRun } from '../../engine/run/records';
+import { CLI, cli } from '../helpers/cli';
 import { oneJobProjects, type TempProject, taskModule, tempProject } from '../helpers/project';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const projects: TempProject[] = [];
 after(() => projects.forEach((p) => p.remove()));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], options: { cwd?: string; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      options.onStdout?.(stdout, child);
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const project = oneJobProjects();
 

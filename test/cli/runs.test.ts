@@ -1,31 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunListItem as ListedRun } from '../../engine/run/recorded-runs';
+import { cli } from '../helpers/cli';
 import { type TempProject, taskModule, tempProject } from '../helpers/project';
 import { deadOwner, recordLines, SyntheticRun } from '../http/synthetic';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const projects: TempProject[] = [];
 after(() => projects.forEach((p) => p.remove()));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], cwd?: string): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function project(): TempProject {
   const p = tempProject(
@@ -66,7 +48,7 @@ describe('fastasyncio runs', () => {
     assert.match(runs[2].error ?? '', /ended without finishing the run/);
     assert.equal(recordLines(interrupted.file).at(-1)?.type, 'run-finished', 'the record was completed');
 
-    const text = await cli(['runs', '--limit', '2'], p.root);
+    const text = await cli(['runs', '--limit', '2'], { cwd: p.root });
     assert.equal(text.code, 0, text.stderr);
     const lines = text.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^run\s+job\s+status\s+duration\s+error$/);

@@ -1,36 +1,25 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { RunEvent, RunSummary } from '../../engine/run/events';
 import { runJobInChild } from '../../engine/run/child-runner';
 import { readRun, recordFile } from '../../engine/run/records';
+import { CLI, cli } from '../helpers/cli';
 import { oneJobProjects, type TempProject, taskModule, tempProject } from '../helpers/project';
 
 // Hostile but ordinary tasks, run through the real worker process (dist/cli.js: `npm test` builds it first).
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
 const project = oneJobProjects();
 
 /** `fastasyncio run <config> job1 --format json`, to its end. */
-function runCli(p: TempProject): Promise<{ code: number | null; summary: RunSummary | undefined; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'run', p.configFile, 'job1', '--format', 'json']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => {
-      let summary: RunSummary | undefined;
-      try {
-        summary = JSON.parse(stdout) as RunSummary;
-      } catch {
-        summary = undefined;
-      }
-      resolve({ code, summary, stderr });
-    });
-  });
+async function runCli(p: TempProject): Promise<{ code: number | null; summary: RunSummary | undefined; stderr: string }> {
+  const { code, stdout, stderr } = await cli(['run', p.configFile, 'job1', '--format', 'json']);
+  try {
+    return { code, summary: JSON.parse(stdout) as RunSummary, stderr };
+  } catch {
+    return { code, summary: undefined, stderr };
+  }
 }
 
 /** Alive and not a zombie (a killed process nobody has reaped yet is gone for our purposes). */
