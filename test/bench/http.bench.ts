@@ -14,12 +14,13 @@
  * BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3) rounds of the reads, BENCH_CONNECTIONS
  * (default 50) connections for the reads.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
+import { children, noopProject } from './noop-project';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -30,21 +31,6 @@ const BURST = MAX_ACTIVE_RUNS;
 const PYTHON = '/usr/bin/python3';
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const APP_DIR = __dirname;
-
-const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-function noopProject(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-http-bench-'));
-  fs.mkdirSync(path.join(root, 'configs'));
-  fs.mkdirSync(path.join(root, 'src/job/task'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'src/job/task/noop.js'), 'exports.Noop = class Noop { async execute() { return null; } };\n');
-  fs.writeFileSync(
-    path.join(root, 'configs/job_config.json'),
-    JSON.stringify({ jobs: [{ name: 'noop', handler: 'GenericJobHandler', tasks: [{ name: 'Noop' }] }] }),
-  );
-  return root;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -204,7 +190,7 @@ const row = (name: string, m: Measured) =>
 
 async function main(): Promise<void> {
   const stack = pythonStack();
-  const root = noopProject();
+  const root = noopProject('fa-http-bench-');
   try {
     const ours = await startOurs(path.join(root, 'configs/job_config.json'));
     const started = (await (await fetch(`${ours}/jobs/noop/runs`, { method: 'POST' })).json()) as { runId: string };

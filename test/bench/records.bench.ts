@@ -7,31 +7,16 @@
  *
  * BENCH_RECORD_MB (default 500), BENCH_ROUNDS (default 20).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { listRuns, recordFile } from '../../engine/run/records';
+import { children, noopProject } from './noop-project';
 
 const RECORD_MB = Number(process.env.BENCH_RECORD_MB ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const LINE_CHARS = 64 * 1024;
-
-const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-function project(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-records-bench-'));
-  fs.mkdirSync(path.join(root, 'configs'));
-  fs.mkdirSync(path.join(root, 'src/job/task'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'src/job/task/noop.js'), 'exports.Noop = class Noop { async execute() { return null; } };\n');
-  fs.writeFileSync(
-    path.join(root, 'configs/job_config.json'),
-    JSON.stringify({ jobs: [{ name: 'noop', handler: 'GenericJobHandler', tasks: [{ name: 'Noop' }] }] }),
-  );
-  return root;
-}
 
 const runIdAt = (i: number) => `20250101T000000${String(i).padStart(3, '0')}Z-abcdef`;
 
@@ -106,7 +91,7 @@ const max = (xs: number[]) => Math.max(...xs);
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
-  const root = project();
+  const root = noopProject('fa-records-bench-');
   try {
     const t0 = performance.now();
     const bigId = runIdAt(19);

@@ -59,22 +59,9 @@ describe('reading run records', () => {
 
   test('a record over 512 MB (which the old reader dropped) is listed, summarised and replayed', async () => {
     const p = project();
-    const run = new SyntheticRun(p.root, runId(), ['A']).started('A');
-    const file = run.write();
+    const run = new SyntheticRun(p.root, runId(), ['A']).started('A').log('A', 'after the gap').finished('A', 'succeeded', 42).runFinished('succeeded', 5000);
     // A sparse gap of 600 MB: one long line of zero bytes, skipped, between real events.
-    fs.truncateSync(file, fs.statSync(file).size + 600 * 1024 * 1024);
-    const stamp = (seq: number, event: object) => JSON.stringify({ ...event, runId: run.runId, seq, time: run.time + seq * 1000 });
-    const rest = [
-      stamp(3, { type: 'task-log', task: 'A', message: 'after the gap' }),
-      stamp(4, { type: 'task-finished', task: 'A', status: 'succeeded', attempts: 1, durationMs: 5, result: 42 }),
-      stamp(5, {
-        type: 'run-finished',
-        status: 'succeeded',
-        durationMs: 5000,
-        summary: { job: 'job1', runId: run.runId, status: 'succeeded', durationMs: 5000, tasks: {} },
-      }),
-    ];
-    fs.appendFileSync(file, '\n' + rest.join('\n') + '\n');
+    const file = run.writeWithGap(600 * 1024 * 1024, 2);
     assert.ok(fs.statSync(file).size > 512 * 1024 * 1024);
     assert.equal(readRun(p.root, run.runId), undefined, 'the whole-file reader cannot read it');
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { describe, test } from 'node:test';
 import type { JobModel } from '../../engine/config/types';
 import type { RunEvent, RunSummary } from '../../engine/run/events';
@@ -14,21 +13,12 @@ const CHATTY = 30_000;
 describe('run records in the HTTP API', () => {
   test('a record of any size: listed from its first and last lines, summarised and replayed streamed; /health answers meanwhile', async () => {
     const s = await serve();
-    const run = new SyntheticRun(s.project.root, '20250101T000000000Z-00000b', ['A'], undefined, 'quick').started('A');
-    const file = run.write();
+    const run = new SyntheticRun(s.project.root, '20250101T000000000Z-00000b', ['A'], undefined, 'quick')
+      .started('A')
+      .finished('A', 'succeeded', 20)
+      .runFinished('succeeded', 4000);
     // 1 GB of zero bytes (sparse: no disk used), as a very long line between the events.
-    fs.truncateSync(file, fs.statSync(file).size + 1024 * 1024 * 1024);
-    const stamp = (seq: number, event: object) => JSON.stringify({ ...event, runId: run.runId, seq, time: run.time + seq * 1000 });
-    const tail = [
-      stamp(3, { type: 'task-finished', task: 'A', status: 'succeeded', attempts: 1, durationMs: 5, result: 20 }),
-      stamp(4, {
-        type: 'run-finished',
-        status: 'succeeded',
-        durationMs: 4000,
-        summary: { job: 'quick', runId: run.runId, status: 'succeeded', durationMs: 4000, tasks: {} },
-      }),
-    ];
-    fs.appendFileSync(file, '\n' + tail.join('\n') + '\n');
+    run.writeWithGap(1024 * 1024 * 1024, 2);
     const small = new SyntheticRun(s.project.root, '20250101T000000000Z-00000a', ['A'], undefined, 'quick').started('A').finished('A').runFinished();
     small.write();
 

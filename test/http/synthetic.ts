@@ -19,7 +19,7 @@ export class SyntheticRun {
     readonly runId: string,
     readonly tasks: string[],
     owner?: RunOwner,
-    job = 'job1',
+    readonly job = 'job1',
   ) {
     this.add({
       type: 'run-started',
@@ -63,9 +63,8 @@ export class SyntheticRun {
     });
   }
 
-  runFinished(status: 'succeeded' | 'failed' | 'cancelled' = 'succeeded'): this {
-    const durationMs = this.seq * 1000;
-    return this.add({ type: 'run-finished', status, durationMs, summary: { job: 'job1', runId: this.runId, status, durationMs, tasks: {} } });
+  runFinished(status: 'succeeded' | 'failed' | 'cancelled' = 'succeeded', durationMs = this.seq * 1000): this {
+    return this.add({ type: 'run-finished', status, durationMs, summary: { job: this.job, runId: this.runId, status, durationMs, tasks: {} } });
   }
 
   /** The events written so far, parsed. */
@@ -77,6 +76,31 @@ export class SyntheticRun {
   write(extra = ''): string {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     fs.writeFileSync(this.file, this.lines.map((l) => l + '\n').join('') + extra);
+    return this.file;
+  }
+
+  /**
+   * Writes the record with `gapBytes` zero bytes (sparse: no disk used) after its first `before` lines,
+   * as one very long line between the events: a record of any size, written at once.
+   */
+  writeWithGap(gapBytes: number, before: number): string {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.writeFileSync(
+      this.file,
+      this.lines
+        .slice(0, before)
+        .map((l) => l + '\n')
+        .join(''),
+    );
+    fs.truncateSync(this.file, fs.statSync(this.file).size + gapBytes);
+    fs.appendFileSync(
+      this.file,
+      '\n' +
+        this.lines
+          .slice(before)
+          .map((l) => l + '\n')
+          .join(''),
+    );
     return this.file;
   }
 }
