@@ -6,6 +6,9 @@ import { ConfigError, findJob, JobNotFoundError } from '../engine/run/run-job';
 import { JobIndex } from './jobs';
 import { RunLog } from './output';
 import { relativePaths } from './paths';
+import { pickPython } from './python';
+import { usesPython } from '../engine/run/module-executor';
+import { describeChoice } from './python-choice';
 import { RunController } from './runs';
 import { RunStatusBar, showRunProgress } from './status';
 import { JobsTree } from './tree-view';
@@ -56,7 +59,13 @@ export class Ctx implements vscode.Disposable {
       throw error;
     }
     this.lastRun = { file, job };
-    const run = this.runs.start(config, found.model.layout.root, job, settings, found.job.maxConcurrency);
+    // The engine's first line of the run names the interpreter and where it came from.
+    const choice = usesPython(found.job) ? await pickPython(file, settings.python, this.log.channel) : undefined;
+    const run = this.runs.start(config, found.model.layout.root, job, settings, {
+      jobConcurrency: found.job.maxConcurrency,
+      python: choice?.python,
+      pythonFrom: choice && describeChoice(choice),
+    });
     this.log.channel.show(true);
     showRunProgress(this.runs, run);
     run.done?.catch((error: unknown) => {

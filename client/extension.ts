@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { createLanguageClient, followConfigGlobs } from './language-client';
+import { registerTracebackLinks } from './output';
 import { offerSetUp } from './set-up-project';
 
 let client: LanguageClient | undefined;
@@ -10,7 +11,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const ctx = new Ctx(context);
   const view = vscode.window.createTreeView('fastasyncio.jobs', { treeDataProvider: ctx.tree, showCollapseAll: true });
-  context.subscriptions.push(ctx, view, ...registerCommands(ctx), offerSetUp(ctx));
+  context.subscriptions.push(ctx, view, ...registerCommands(ctx), offerSetUp(ctx), registerTracebackLinks(context.extension.id));
   void vscode.commands.executeCommand('setContext', 'fastasyncio.trusted', vscode.workspace.isTrusted);
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('setContext', 'fastasyncio.trusted', true)));
   // Validation never executes workspace code, so the language server runs in Restricted Mode too. It

@@ -46,9 +46,17 @@ export class RunController implements vscode.Disposable {
   /**
    * `config` was just read and checked by the caller: the worker runs that very text, not analysed again
    * here. `settings` are the server's for this config. `jobConcurrency` is the job's own `maxConcurrency`:
-   * the default setting applies only without one.
+   * the default setting applies only without one. `python` is the interpreter picked for the run
+   * (python.ts) and `pythonFrom` where from; without one the engine chooses.
    */
-  start(config: ReadConfig, root: string, job: string, settings: RunSettings, jobConcurrency?: number): RunInfo {
+  start(
+    config: ReadConfig,
+    root: string,
+    job: string,
+    settings: RunSettings,
+    options: { jobConcurrency?: number; python?: string; pythonFrom?: string } = {},
+  ): RunInfo {
+    const { jobConcurrency, python, pythonFrom } = options;
     const configFile = config.file;
     const controller = new AbortController();
     const state = new RunState();
@@ -62,6 +70,7 @@ export class RunController implements vscode.Disposable {
       defaults: { taskDir: settings.taskDir, handlerDir: settings.handlerDir },
       concurrency: jobConcurrency === undefined ? settings.defaultConcurrency : undefined,
       record: { keep: settings.keepRuns },
+      ...(python ? { python, pythonFrom } : {}),
       onEvent: (event) => {
         state.apply(event);
         if (!run.runId) {

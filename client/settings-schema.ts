@@ -20,7 +20,7 @@ interface SettingSchema {
   enum?: string[];
   items?: { type: string };
   minimum?: number;
-  scope?: 'window' | 'resource';
+  scope?: 'window' | 'resource' | 'machine-overridable';
 }
 
 /**
@@ -58,6 +58,14 @@ export const SETTINGS_CONTRIBUTION: Record<SettingKey, SettingSchema> = {
     default: DEFAULT_SETTINGS.keepRuns,
     description: 'How many run records to keep in .fastasyncio/runs of each project.',
     scope: 'resource',
+  },
+  // machine-overridable: an interpreter path belongs to one machine, so Settings Sync does not carry the
+  // user's value to another; a workspace or a folder (each project its own venv) may still set one.
+  'fastasyncio.pythonPath': {
+    type: 'string',
+    description:
+      'The Python interpreter for jobs with Python tasks: a path (${workspaceFolder} and paths relative to the workspace folder are resolved) or a command on the PATH. Empty: the interpreter selected in the Python extension, else a .venv or venv in the project, python3, python. The FASTASYNCIO_PYTHON environment variable, when set, wins over all of these.',
+    scope: 'machine-overridable',
   },
   'fastasyncio.trace.server': {
     type: 'string',

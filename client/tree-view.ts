@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../engine/run/describe';
 import type { PlannedStage, RunStatus, TaskStatus } from '../engine/run/events';
+import { recordFile } from '../engine/run/records';
 import type { JobEntry, JobIndex } from './jobs';
 import { relativePaths } from './paths';
 import { type RunController, type RunInfo, runningElsewhere } from './runs';
+import { TaskErrors, taskTooltip } from './task-errors';
 
 export type Node =
   | { kind: 'job'; id: string; entry: JobEntry }
@@ -50,6 +52,8 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private readonly pending = new Set<Node | undefined>();
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** Failed tasks' errors with their stacks, read from the run records for tooltips. */
+  private readonly errors = new TaskErrors();
   /** The ids of the jobs the tree last listed; undefined until it has listed them once. */
   private shown: string | undefined;
 
@@ -136,6 +140,17 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       case 'task':
         return [];
     }
+  }
+
+  /** The tooltip of a failed task: its error's message and stack (a Python traceback, a JavaScript stack). */
+  async resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
+    if (node.kind !== 'task' || item.tooltip !== undefined) return item;
+    const summary = node.run.state.tasks[node.task];
+    if (!summary) return item;
+    const recorded = await this.errors.get(recordFile(node.run.root, node.run.runId), node.task);
+    const error = recorded ?? (summary.error === undefined ? undefined : { message: summary.error });
+    item.tooltip = new vscode.MarkdownString(taskTooltip(node.task, summary.status, error));
+    return item;
   }
 
   getParent(node: Node): Node | undefined {
@@ -226,10 +241,8 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (summary.attempts > 1 || (summary.status === 'running' && summary.attempts > 0)) parts.push(`attempt ${summary.attempts}`);
     item.description = parts.join(' · ');
     item.iconPath = icon(summary.status);
-    const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${task}** ${summary.status}`);
-    if (summary.error) tooltip.appendCodeblock(summary.error, 'text');
-    item.tooltip = tooltip;
+    // A failed task's tooltip (with its stack, read from the record) is made when it is shown: resolveTreeItem.
+    if (!summary.error) item.tooltip = new vscode.MarkdownString(taskTooltip(task, summary.status, undefined));
     item.contextValue = 'task';
     const module = entry.job.tasks.find((t) => t.id === task)?.module;
     if (module) item.command = { command: 'vscode.open', title: 'Open Task Module', arguments: [vscode.Uri.file(module)] };

@@ -26,6 +26,11 @@ export interface FastAsyncioSettings {
   defaultConcurrency?: number;
   /** How many finished runs to keep. */
   keepRuns: number;
+  /**
+   * The Python interpreter for jobs with Python modules: a path (`${workspaceFolder}`, `~` and paths
+   * relative to the workspace folder are resolved) or a command on the PATH.
+   */
+  pythonPath?: string;
   trace: { server: TraceSetting };
 }
 
@@ -120,6 +125,11 @@ export interface RunSettings {
   defaultConcurrency?: number;
   /** `fastasyncio.keepRuns`. */
   keepRuns: number;
+  /**
+   * `fastasyncio.pythonPath`, resolved: an absolute path, or a command name the PATH resolves. Absent:
+   * the client asks the Python extension, else the engine chooses.
+   */
+  python?: string;
 }
 
 /** One config as the server analysed it: its open document's text, else the disk's. */

@@ -7,6 +7,7 @@ import { WorkspaceFiles } from './files';
 import { globMatcher } from './glob';
 import { CONFIG_GLOBS, DEFAULT_SETTINGS, type FastAsyncioSettings, type RunSettings } from './protocol';
 import { parseDocument, type ParsedDocument, pathToUri, uriToPath } from './service';
+import { resolvePythonPath } from './settings';
 
 /** Config files on disk bigger than this are not read (open documents of any size are analysed). */
 const MAX_CONFIG_BYTES = 64_000_000;
@@ -77,10 +78,11 @@ export class Workspace {
     return matches(relative.split(path.sep).join('/'));
   }
 
-  /** What a run of the config uses from the settings, folders resolved against its workspace folder. */
+  /** What a run of the config uses from the settings, paths resolved against its workspace folder. */
   runSettings(file: string): RunSettings {
-    const { defaultConcurrency, keepRuns } = this.settingsOf(file);
-    return { ...this.defaults(file), ...(defaultConcurrency === undefined ? {} : { defaultConcurrency }), keepRuns };
+    const { defaultConcurrency, keepRuns, pythonPath } = this.settingsOf(file);
+    const python = resolvePythonPath(pythonPath, this.folderOf(file) ?? path.dirname(file));
+    return { ...this.defaults(file), ...(defaultConcurrency === undefined ? {} : { defaultConcurrency }), keepRuns, ...(python ? { python } : {}) };
   }
 
   folderOf(file: string): string | undefined {

@@ -34,3 +34,9 @@ export function outputLimits(values: { 'max-task-output'?: string; 'max-run-outp
     run: byteSize('--max-run-output', values['max-run-output']) ?? DEFAULT_OUTPUT_LIMITS.run,
   };
 }
+
+/** `--python` (`run` and `serve`): the interpreter of Python tasks; an empty value is a mistake, not a default. */
+export function pythonFlag(value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new UsageError('--python must name an interpreter (a path or a command such as python3)');
+  return value;
+}

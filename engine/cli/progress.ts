@@ -1,4 +1,4 @@
-import { describeEvent, eventStatus, formatDuration } from '../run/describe';
+import { describeEvent, eventStatus, formatDuration, isTraceback } from '../run/describe';
 import type { RunEvent, RunSummary, TaskStatus } from '../run/events';
 
 const COLORS: Partial<Record<TaskStatus, number>> = { succeeded: 32, failed: 31, timedOut: 31, skipped: 33, cancelled: 33, running: 36 };
@@ -34,6 +34,10 @@ export class ProgressPrinter {
     // Colour the leading symbol only.
     const space = text.indexOf(' ');
     this.line(status && space > 0 && !text.startsWith(' ') ? this.paint(status, text.slice(0, space)) + text.slice(space) : text);
+    // A Python task's traceback is the user's own frames (the runner's are left out): shown in full.
+    if (event.type === 'task-finished' && isTraceback(event.error?.stack)) {
+      for (const line of event.error.stack.trimEnd().split('\n')) this.line(`    ${line}`);
+    }
     if (event.type === 'run-started') this.total = event.tasks.length;
     if (event.type === 'task-finished') this.finished++;
     if (event.type !== 'run-finished' && this.tty && this.total > 0) this.drawBar();

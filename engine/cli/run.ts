@@ -8,12 +8,12 @@ import { roundDurations } from '../run/describe';
 import type { RunSummary } from '../run/events';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
-import { integerFlag, outputLimits } from './options';
+import { integerFlag, outputLimits, pythonFlag } from './options';
 import { ProgressPrinter, summaryTable } from './progress';
 import { errorsLine, formatText, problemsOf, shownPath } from './report';
 
 export const RUN_USAGE =
-  'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE]';
+  'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH]';
 
 export const EXIT = { succeeded: 0, failed: 1, config: 2, cancelled: 130 } as const;
 
@@ -53,6 +53,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       'keep-runs': { type: 'string' },
       'max-task-output': { type: 'string' },
       'max-run-output': { type: 'string' },
+      python: { type: 'string' },
     },
   });
   const format = values.format;
@@ -82,6 +83,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       concurrency,
       record: { keep },
       outputLimits: limits,
+      python: pythonFlag(values.python),
       signal: controller.signal,
       onEvent: printer?.onEvent,
     });

@@ -3,10 +3,10 @@ import { ConfigReadError } from '../config/read';
 import type { ApiServer } from '../http/server';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, UsageError } from './load';
-import { integerFlag, outputLimits } from './options';
+import { integerFlag, outputLimits, pythonFlag } from './options';
 
 export const SERVE_USAGE =
-  'fastasyncio serve [config] [--host 127.0.0.1] [--port 8000] [--token TOKEN] [--max-active-runs 8] [--keep-runs 50] [--max-task-output SIZE] [--max-run-output SIZE] [--cors ORIGIN]';
+  'fastasyncio serve [config] [--host 127.0.0.1] [--port 8000] [--token TOKEN] [--max-active-runs 8] [--keep-runs 50] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH] [--cors ORIGIN]';
 
 /** Resolves on the first SIGINT or SIGTERM. */
 function stopSignal(): Promise<NodeJS.Signals> {
@@ -40,6 +40,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       'keep-runs': { type: 'string' },
       'max-task-output': { type: 'string' },
       'max-run-output': { type: 'string' },
+      python: { type: 'string' },
       cors: { type: 'string', multiple: true },
     },
   });
@@ -64,6 +65,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       maxActiveRuns,
       keepRuns,
       outputLimits: limits,
+      python: pythonFlag(values.python),
       cors: values.cors,
       log: (line) => io.err(`fastasyncio serve: ${line}`),
     });

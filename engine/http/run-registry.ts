@@ -21,6 +21,8 @@ export interface RegistryOptions {
   graceMs?: number;
   /** Each run's output budget. */
   outputLimits?: OutputLimits;
+  /** The Python interpreter of runs' Python tasks. */
+  python?: string;
   /** The project root of the config in effect, whose records `GET /runs` lists too. */
   currentRoot: () => string | undefined;
   log: (line: string) => void;
@@ -83,6 +85,7 @@ export class RunRegistry {
       record: { keep: this.options.keepRuns },
       graceMs: this.options.graceMs,
       outputLimits: this.options.outputLimits,
+      python: this.options.python,
       workerScript: this.workerScript,
       onEvent: (event) => {
         // Released before followers hear `run-finished`: a client that saw it may start another run at once.

@@ -35,6 +35,8 @@ export interface ServeOptions {
   keepRuns?: number;
   /** Each run's output budget (default 8 MB per task, 32 MB per run). */
   outputLimits?: OutputLimits;
+  /** The Python interpreter of runs' Python tasks (`--python`); else FASTASYNCIO_PYTHON, a venv, python3, python. */
+  python?: string;
   /** Origins allowed by CORS (`*` for any); CORS is off without them. */
   cors?: readonly string[];
   /** Watch the config for changes (default true). */
@@ -87,6 +89,7 @@ export function createServer(options: ServeOptions): ApiServer {
     keepRuns,
     graceMs,
     outputLimits: options.outputLimits,
+    python: options.python,
     currentRoot: () => (config.inEffect ?? config.latest)?.analysis.model?.layout.root,
     log,
   });

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JobModel } from '../config/types';
-import type { FinalTaskStatus, RunEvent, RunEventInit, RunSummary } from './events';
+import { type FinalTaskStatus, type LineOrigin, type RunEvent, type RunEventInit, type RunSummary, withOrigin } from './events';
 import { onProcessExit } from './exit-hooks';
 import { LineSplitter, OutputBudget, splitLong } from './output';
 import { currentOwner } from './owner';
@@ -149,11 +149,11 @@ class ChildRun {
   }
 
   /** A log line, within the run's budget: the worker keeps to it, and the parent makes sure. */
-  private log(task: string | undefined, message: string, stream?: 'stdout' | 'stderr'): void {
+  private log(task: string | undefined, message: string, origin?: LineOrigin): void {
     splitLong(message, (line) => {
       if (!this.budget.admit(task, line.length)) return;
       const event: RunEventInit = task === undefined ? { type: 'run-log', message: line } : { type: 'task-log', task, message: line };
-      if (stream) event.stream = stream;
+      withOrigin(event, origin);
       this.emit(event);
     });
   }
@@ -166,7 +166,7 @@ class ChildRun {
   /** An event from the worker: log lines go through the budget; the worker's own drop notices pass. */
   private fromWorker(event: RunEvent): void {
     if ((event.type === 'task-log' || event.type === 'run-log') && !event.dropped) {
-      this.log(event.type === 'task-log' ? event.task : undefined, event.message, event.stream);
+      this.log(event.type === 'task-log' ? event.task : undefined, event.message, event);
       return;
     }
     if (event.type === 'task-finished') this.sayDropped(event.task);
@@ -204,7 +204,7 @@ class ChildRun {
     ] as const) {
       if (!stream) continue;
       stream.setEncoding('utf8');
-      const lines = new LineSplitter((line) => this.log(undefined, line, name));
+      const lines = new LineSplitter((line) => this.log(undefined, line, { stream: name }));
       stream.on('data', (text: string) => lines.push(text));
       stream.on('end', () => lines.end());
       pipeEnds.push(() => lines.end());
@@ -222,7 +222,7 @@ class ChildRun {
           this.fromWorker(message.event);
         }
       } else if (message?.type === 'output') {
-        this.log(undefined, message.line, message.stream);
+        this.log(undefined, message.line, { stream: message.stream });
       } else if (message?.type === 'fatal') {
         fatal = message.message;
       }
@@ -263,6 +263,8 @@ class ChildRun {
       concurrency: this.options.concurrency,
       output: this.options.outputLimits,
       resume,
+      python: this.options.python,
+      pythonFrom: this.options.pythonFrom,
     };
     child.send(start);
     if (this.options.signal?.aborted) this.cancel();

@@ -1,4 +1,4 @@
-import type { RunEvent, RunStartedEvent, RunStatus, RunSummary, TaskStatus } from './events';
+import type { LogLevel, RunEvent, RunStartedEvent, RunStatus, RunSummary, TaskStatus } from './events';
 
 /** One symbol per status (of a task or a run), shared by the CLI and the extension's output. */
 export const STATUS_ICONS: Record<TaskStatus | RunStatus, string> = {
@@ -56,6 +56,14 @@ export function eventStatus(event: RunEvent): TaskStatus | undefined {
   }
 }
 
+/** Logging levels shown by name before a line (`WARNING: disk almost full`); debug and info lines are plain. */
+export const SHOWN_LEVELS: ReadonlySet<LogLevel> = new Set<LogLevel>(['warning', 'error', 'critical']);
+
+const levelLabel = (level: LogLevel | undefined) => (level && SHOWN_LEVELS.has(level) ? `${level.toUpperCase()}: ` : '');
+
+/** A Python traceback (the stack of a Python task's error), as opposed to a JavaScript stack. */
+export const isTraceback = (stack: string | undefined): stack is string => stack?.startsWith('Traceback (most recent call last):') ?? false;
+
 /** A run event as one human line (several for the plan): what the CLI prints and the output channel shows. */
 export function describeEvent(event: RunEvent): string {
   switch (event.type) {
@@ -64,9 +72,9 @@ export function describeEvent(event: RunEvent): string {
     case 'task-started':
       return `${STATUS_ICONS.running} ${event.task} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
     case 'task-log':
-      return `  ${event.task}: ${event.message}`;
+      return `  ${event.task}: ${levelLabel(event.level)}${event.message}`;
     case 'run-log':
-      return `  ${event.message}`;
+      return `  ${levelLabel(event.level)}${event.message}`;
     case 'task-retrying':
       return `↻ ${event.task} attempt ${event.attempt} failed (${event.error.message}); retrying in ${formatDuration(event.delayMs)}`;
     case 'task-finished': {

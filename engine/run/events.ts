@@ -23,6 +23,15 @@ export interface RunOwner {
   start?: number;
 }
 
+/** Logging levels, as Python's `logging` names them, in lower case. */
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+
+/** Where a log line came from, when not from `ctx.log`: a stream the code printed to, or a logging library. */
+export interface LineOrigin {
+  stream?: 'stdout' | 'stderr';
+  level?: LogLevel;
+}
+
 export interface ErrorInfo {
   message: string;
   stack?: string;
@@ -94,6 +103,8 @@ export interface TaskLogEvent extends EventBase {
   message: string;
   /** Set when the line is what the task printed to stdout or stderr (else it came from `ctx.log`). */
   stream?: 'stdout' | 'stderr';
+  /** Set when the line came from a logging library (Python's `logging`): its level. */
+  level?: LogLevel;
   /** Set on the one line that says how much output past the budget was dropped. */
   dropped?: DroppedOutput;
 }
@@ -104,6 +115,8 @@ export interface RunLogEvent extends EventBase {
   message: string;
   /** Set when the line was printed to stdout or stderr outside any task (module code, the handler). */
   stream?: 'stdout' | 'stderr';
+  /** Set when the line came from a logging library (Python's `logging`): its level. */
+  level?: LogLevel;
   /** Set on the one line that says how much output past the budget was dropped. */
   dropped?: DroppedOutput;
 }
@@ -144,3 +157,9 @@ export type RunEventType = RunEvent['type'];
 export type RunEventInit = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, keyof EventBase> : never) : never;
 
 export type RunListener = (event: RunEvent) => void;
+
+/** Copies where a log line came from onto its event (only the fields that are set: records stay small). */
+export function withOrigin(event: { stream?: LineOrigin['stream']; level?: LogLevel }, origin: LineOrigin | undefined): void {
+  if (origin?.stream) event.stream = origin.stream;
+  if (origin?.level) event.level = origin.level;
+}

@@ -1,4 +1,6 @@
 import type { TaskContext, TaskInput } from '../runtime/task';
+import type { LineOrigin } from './events';
+import type { TaskLog } from './scheduler';
 
 /**
  * What a task execution needs, as plain JSON: enough for a worker in another process or on another
@@ -33,7 +35,7 @@ export class TaskExecution implements TaskContext {
     readonly params: Readonly<Record<string, unknown>>,
     readonly attempt: number,
     readonly input: TaskInput,
-    private readonly onLog: (task: string, message: string, stream?: 'stdout' | 'stderr') => void,
+    private readonly onLog: TaskLog,
   ) {}
 
   get signal(): AbortSignal {
@@ -63,7 +65,12 @@ export class TaskExecution implements TaskContext {
 
   /** A line the task printed to its stdout or stderr (the worker captures them); not part of `ctx`. */
   print(stream: 'stdout' | 'stderr', line: string): void {
-    this.onLog(this.task, line, stream);
+    this.onLog(this.task, line, { stream });
+  }
+
+  /** A line of the task's from elsewhere than `ctx.log`: a stream or a logging library (Python tasks). */
+  logLine(message: string, origin: LineOrigin): void {
+    this.onLog(this.task, message, origin);
   }
 
   get request(): TaskRequest {
@@ -90,4 +97,6 @@ export interface TaskExecutor {
   execute(execution: TaskExecution): Promise<unknown>;
   /** Optionally readies the given classes before the first task starts (loading is not a task's time). */
   prepare?(tasks: readonly { module: string; className: string }[]): Promise<void>;
+  /** Optionally lets what still runs end (abandoned attempts' clean-up) and frees the executor, before the run's last event. */
+  close?(): Promise<void>;
 }

@@ -64,7 +64,7 @@ function hashes(files: Iterable<string>): Record<string, string> {
  * runtime and npm packages left to Node; without esbuild (the packaged extension), sucrase transpiles
  * each module instead (`transpile-loader.ts`). Compiled modules are cached in memory and on disk
  * (`.fastasyncio/cache/`) with the hashes of every file they were built from. Only modules inside the
- * scope's folders are loaded, symlinks resolved; `.py` modules are refused with a clear message.
+ * scope's folders are loaded, symlinks resolved; `.py` modules are the Python runner's (python/runtime.ts).
  */
 export async function loadModule(file: string, scope: LoadScope): Promise<Exports> {
   const absolute = realPath(path.resolve(file));
@@ -73,7 +73,7 @@ export async function loadModule(file: string, scope: LoadScope): Promise<Export
     throw new ModuleLoadError(`refusing to load ${absolute}: it is outside the task and handler folders`);
   }
   if (absolute.endsWith('.py')) {
-    throw new ModuleLoadError(`${path.basename(absolute)} is a Python task: running Python tasks is not supported yet (they validate, but cannot run)`);
+    throw new ModuleLoadError(`${path.basename(absolute)} is a Python module: it runs in the Python runner, not in Node`);
   }
   const known = loaded.get(absolute);
   if (known && fresh(known)) return known.exports;

@@ -6,15 +6,18 @@ import { readConfigFile } from '../analysis/read-config';
 import type { LayoutDefaults } from '../config/layout';
 import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type Problem } from '../config/types';
 import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
-import type { RunEvent, RunListener, RunStartedEvent, RunSummary } from './events';
+import { type LineOrigin, type RunEvent, type RunListener, type RunStartedEvent, type RunSummary, withOrigin } from './events';
 import type { TaskExecutor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
 import { type LoadScope, loadClass } from './loader';
+import { isPythonModule, ModuleExecutor, usesPython } from './module-executor';
 import { checkInteger } from './options';
 import { eventSink, openRecorder, type RunRecorder } from './recorder';
 import { newRunId } from './records';
 import { OutputBudget, type OutputLimits, splitLong } from './output';
 import { currentOwner } from './owner';
+import { PythonUnavailableError } from './python/interpreter';
+import { PythonRuntime } from './python/runtime';
 import { errorInfo, type GraphResume, runGraph, type TaskLog } from './scheduler';
 import { RunState } from './summary';
 
@@ -42,6 +45,14 @@ export interface RunOptions {
    * `run-started`, the ended tasks as they ended, the handler told through `ctx.resumed`.
    */
   resume?: RunResume;
+  /**
+   * The Python interpreter for Python tasks and handlers, as the user chose it (`--python`, the
+   * `fastasyncio.pythonPath` setting, the Python extension's). Otherwise `FASTASYNCIO_PYTHON`, a `.venv`
+   * or `venv` in the project root, `python3`, then `python` (python/interpreter.ts).
+   */
+  python?: string;
+  /** Where `python` came from, for messages (`--python` when not given): "the fastasyncio.pythonPath setting". */
+  pythonFrom?: string;
 }
 
 export interface RunResume extends GraphResume {
@@ -143,15 +154,15 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
 
   // Every log line goes through the run's output budget: split when long, counted and not kept past it.
   const budget = options.output ?? new OutputBudget(options.outputLimits);
-  const logLine = (task: string | undefined, message: string, stream?: 'stdout' | 'stderr') =>
+  const logLine = (task: string | undefined, message: string, origin?: LineOrigin) =>
     splitLong(message, (line) => {
       if (!budget.admit(task, line.length)) return;
       const base = { runId, seq: nextSeq(), time: Date.now(), message: line };
       const event: RunEvent = task === undefined ? { type: 'run-log', ...base } : { type: 'task-log', task, ...base };
-      if (stream) event.stream = stream;
+      withOrigin(event, origin);
       emit(event);
     });
-  const taskLog: TaskLog = (task, message, stream) => logLine(task, message, stream);
+  const taskLog: TaskLog = logLine;
   const sayDropped = (task: string | undefined) => {
     const notice = budget.notice(task);
     if (!notice) return;
@@ -161,7 +172,14 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
 
   const signal = options.signal ?? new AbortController().signal;
   const scope = loadScope(model);
-  const executor = options.executor ?? new InProcessExecutor(scope);
+  // Started only when a Python task or handler needs it.
+  const python = new PythonRuntime({
+    root: model.layout.root,
+    python: options.python,
+    pythonFrom: options.pythonFrom,
+    log: (message, origin) => logLine(undefined, message, origin),
+  });
+  const executor: TaskExecutor = options.executor ?? new ModuleExecutor(new InProcessExecutor(scope), python);
   const prepare = executor.prepare?.(job.tasks.map((t) => ({ module: t.module ?? '', className: t.className }))) ?? Promise.resolve();
   let graph: Promise<unknown> | undefined;
   const ctx: JobContext = {
@@ -194,11 +212,18 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     let error: string | undefined;
     let output: unknown;
     try {
-      const handler = await loadHandler(job, scope);
+      // No usable interpreter fails the run at once, saying what was tried.
+      if (usesPython(job)) await python.start();
+      const handler = await loadHandler(job, scope, python);
       output = await runHandler(handler, ctx);
     } catch (e) {
-      error = `${job.handler}: ${errorInfo(e).message}`;
-      logLine(undefined, `handler failed: ${errorInfo(e).stack ?? errorInfo(e).message}`);
+      if (e instanceof PythonUnavailableError) {
+        error = e.message;
+        logLine(undefined, e.message, { level: 'error' });
+      } else {
+        error = `${job.handler}: ${errorInfo(e).message}`;
+        logLine(undefined, `handler failed: ${errorInfo(e).stack ?? errorInfo(e).message}`);
+      }
     }
     if (!graph) {
       // The handler failed early or never ran the tasks: they end skipped, the run failed.
@@ -222,6 +247,8 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     } else {
       await graph;
     }
+    // Abandoned attempts get to clean up (a cancelled Python task's `finally`), their output still the run's.
+    await Promise.all([executor.close?.(), python.close()]);
     // What was dropped after its task had ended (an abandoned attempt still printing), then the run's own.
     for (const task of budget.pendingTasks()) sayDropped(task);
     sayDropped(undefined);
@@ -246,8 +273,12 @@ function seed(state: RunState, job: JobModel, runId: string, resume: RunResume):
   for (const [id, ended] of Object.entries(resume.ended)) if (ended.status === 'succeeded') state.results[id] = ended.result;
 }
 
-async function loadHandler(job: JobModel, scope: LoadScope): Promise<HandlerLike> {
+async function loadHandler(job: JobModel, scope: LoadScope, python: PythonRuntime): Promise<HandlerLike> {
   if (job.handler === BUILTIN_HANDLER || !job.handlerModule) return new GenericJobHandler();
+  if (isPythonModule(job.handlerModule)) {
+    const { handlerModule, handlerClass } = job;
+    return { run: (ctx: JobContext) => python.runHandler(handlerModule, handlerClass, ctx) };
+  }
   const HandlerClass = await loadClass(job.handlerModule, job.handlerClass, scope);
   return new HandlerClass() as HandlerLike;
 }

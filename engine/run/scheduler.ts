@@ -1,6 +1,6 @@
 import { buildGraph, type TaskGraph } from '../analysis/graph';
 import type { JobModel } from '../config/types';
-import type { ErrorInfo, FinalTaskStatus, RunEvent } from './events';
+import { type ErrorInfo, type FinalTaskStatus, type LineOrigin, type RunEvent, withOrigin } from './events';
 import { TaskExecution, type TaskExecutor } from './executor';
 import { jsonProblem } from './json-safe';
 import { checkInteger } from './options';
@@ -26,7 +26,7 @@ export interface GraphOptions {
   resume?: GraphResume;
 }
 
-export type TaskLog = (task: string, message: string, stream?: 'stdout' | 'stderr') => void;
+export type TaskLog = (task: string, message: string, origin?: LineOrigin) => void;
 
 /**
  * Where a run that is continued in a new worker stands: the tasks that ended (with their results, for
@@ -304,9 +304,9 @@ class GraphRun {
     }, delayMs);
   }
 
-  private readonly log: TaskLog = (task, message, stream) => {
+  private readonly log: TaskLog = (task, message, origin) => {
     const event: RunEvent = { type: 'task-log', runId: this.options.runId, seq: this.options.nextSeq(), time: Date.now(), task, message };
-    if (stream) event.stream = stream;
+    withOrigin(event, origin);
     this.options.emit(event);
   };
 

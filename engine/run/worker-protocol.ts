@@ -22,6 +22,9 @@ export type ToWorker =
       output?: OutputLimits;
       /** Set when this worker takes over from one that was killed because a task was stuck. */
       resume?: RunResume;
+      /** The user's choice of Python interpreter (`RunOptions.python`). */
+      python?: string;
+      pythonFrom?: string;
     }
   | { type: 'cancel' };
 

@@ -107,6 +107,8 @@ export function runWorker(): Promise<number> {
         record: false,
         output: budget,
         resume: message.resume,
+        python: message.python,
+        pythonFrom: message.pythonFrom,
         onEvent: (event) => send({ type: 'event', event }),
       }).then(
         // Exit once every event is on its way: a task abandoned after its timeout may still hold timers.

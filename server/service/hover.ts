@@ -1,5 +1,6 @@
 import { findNodeAtOffset, getNodePath } from 'jsonc-parser';
 import { type Hover, MarkupKind, type Position } from 'vscode-languageserver-types';
+import { classDoc } from './class-doc';
 import type { ParsedDocument } from './document';
 import { dependentsOf, type Target, targetAt, taskNamed } from './locate';
 import { type ClassLocation, findHandlerClass, findTaskClass, planOf, shown } from './modules';
@@ -58,8 +59,12 @@ function describeTask(doc: ParsedDocument, job: JobEntry, task: TaskEntry): stri
   ].join('\n');
 }
 
+/** Where the class is (with its docstring or JSDoc comment), or why it is not there. */
 function where(doc: ParsedDocument, className: string, found: ClassLocation): string {
-  if (found.file && found.offset !== undefined) return `Class \`${className}\` in \`${shown(doc, found.file)}\``;
+  if (found.file && found.offset !== undefined) {
+    const docs = found.text === undefined ? undefined : classDoc(found.text, found.offset, found.file);
+    return `Class \`${className}\` in \`${shown(doc, found.file)}\`${docs ? `\n\n${docs}` : ''}`;
+  }
   if (found.file) return `\`${shown(doc, found.file)}\` declares no class \`${className}\``;
   return found.expected ? `No module yet: expected \`${shown(doc, found.expected)}\`` : `Class \`${className}\``;
 }

@@ -35,7 +35,23 @@ function findClass(doc: ParsedDocument, dir: string, segments: string[], classNa
   if (found.kind === 'missing') return { expected: found.expected };
   if (found.kind !== 'found') return {};
   const text = doc.files.readFile(found.file);
-  return { file: found.file, text, offset: text === undefined ? undefined : classOffset(text, className) };
+  return { file: found.file, text, offset: text === undefined ? undefined : declarationOffset(text, className, found.file) };
+}
+
+/**
+ * The offset of `class <Name>` where the module declares it: the first one outside a line comment (`#`
+ * in Python, `//` otherwise), else the first of all (what the analysis counts as declaring the class).
+ */
+export function declarationOffset(text: string, className: string, file: string): number | undefined {
+  const first = classOffset(text, className);
+  const comment = file.endsWith('.py') ? '#' : '//';
+  for (let at = first; at !== undefined;) {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    if (!text.slice(lineStart, at).includes(comment)) return at;
+    const next = classOffset(text.slice(at + 1), className);
+    at = next === undefined ? undefined : at + 1 + next;
+  }
+  return first;
 }
 
 /** A path as the user sees it: relative to the project root. */

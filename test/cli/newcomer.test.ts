@@ -169,20 +169,28 @@ describe('the package a user project installs', () => {
     assert.equal(result.stdout.trim(), 'BaseTask,GenericJobHandler,sleep function function', result.stderr);
   });
 
-  test('npm pack ships the CLI, the language server, the runtime, its declarations and the schema, and no sources', () => {
+  test('npm pack ships the CLI, the language server, the runtime, its declarations, the Python runner and the schema, and no sources', () => {
     const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     const [{ files }] = JSON.parse(result.stdout) as [{ files: { path: string }[] }];
-    assert.deepEqual(files.map((f) => f.path).sort(), [
-      'LICENSE',
-      'README.md',
-      'configs/schema.json',
-      'dist/cli.js',
-      'dist/fastasyncio.d.ts',
-      'dist/runtime.js',
-      'dist/server.js',
-      'package.json',
-    ]);
+    assert.deepEqual(
+      files.map((f) => f.path).sort(),
+      [
+        'LICENSE',
+        'README.md',
+        'configs/schema.json',
+        'dist/cli.js',
+        'dist/fastasyncio.d.ts',
+        'dist/runtime.js',
+        'dist/server.js',
+        'package.json',
+        'python/fastasyncio_runner.py',
+        ...fs
+          .readdirSync(path.join(ROOT, 'python/fastasyncio'))
+          .filter((f) => f.endsWith('.py'))
+          .map((f) => `python/fastasyncio/${f}`),
+      ].sort(),
+    );
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       types: string;
       exports: Record<string, { types: string; default: string }>;

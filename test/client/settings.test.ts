@@ -28,3 +28,8 @@ test('every command the extension registers is declared, and every declared one 
   const declared = manifest.contributes.commands.map((c) => c.command);
   assert.deepEqual([...registered].sort(), [...declared].sort());
 });
+
+test('fastasyncio.pythonPath is machine-overridable: a path of one machine, which a workspace or folder may still set', () => {
+  const props = manifest.contributes.configuration.properties as Record<string, { scope?: string; type?: string }>;
+  assert.deepEqual(props['fastasyncio.pythonPath'], { ...props['fastasyncio.pythonPath'], type: 'string', scope: 'machine-overridable' });
+});

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { type CodeAction, CreateFile, RenameFile, TextDocumentEdit, type TextEdit } from 'vscode-languageserver-types';
 import { getCodeActions, toDiagnostics, type ParsedDocument } from '../../server/service';
 import { CREATE_MODULE_COMMAND, type CreateModuleArguments } from '../../server/service/create-module';
-import { applyEdits, CONFIG_URI, config, parse, project } from './helpers';
+import { applyEdits, CONFIG_URI, config, parse, project, pythonProject } from './helpers';
 
 /** The quick fixes for the one diagnostic of `code`. */
 function fixesFor(doc: ParsedDocument, code: string, options?: Parameters<typeof getCodeActions>[3]): CodeAction[] {
@@ -49,7 +49,48 @@ describe('code actions', () => {
     const doc = parse(config('{ "name": "Task1" }', '{ "name": "Task6" }'), files);
     const { uri, text } = created(fixesFor(doc, 'missing-task')[0]);
     assert.equal(uri, 'file:///project/src/job/task/task6.py');
-    assert.equal(text, 'from .base_task import BaseTask\n\n\nclass Task6(BaseTask):\n    async def execute(self, input):\n        return {}\n');
+    assert.equal(
+      text,
+      [
+        'from .base_task import BaseTask',
+        '',
+        '',
+        'class Task6(BaseTask):',
+        '    async def execute(self, input_data=None):',
+        "        # input_data holds the dependencies' results by task name.",
+        '        return {}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('imports BaseTask from fastasyncio when the task folder has no base_task.py', () => {
+    const files = project([], { 'src/job/task/task1.py': 'from fastasyncio import BaseTask\n\nclass Task1(BaseTask):\n    pass\n' });
+    const { uri, text } = created(fixesFor(parse(config('{ "name": "Task1" }', '{ "name": "Task6" }'), files), 'missing-task')[0]);
+    assert.equal(uri, 'file:///project/src/job/task/task6.py');
+    assert.ok(text.startsWith('from fastasyncio import BaseTask\n\n\nclass Task6(BaseTask):\n    async def execute(self, input_data=None):\n'), text);
+  });
+
+  it("creates a Python handler in the seed's style, on the engine's GenericJobHandler even beside the seed's own", () => {
+    const files = pythonProject();
+    const doc = parse(config('{ "name": "Task1" }').replace('job1_handler.Job1Handler', 'nightly_handler.NightlyHandler'), files);
+    const { uri, text } = created(fixesFor(doc, 'missing-handler')[0]);
+    assert.equal(uri, 'file:///project/src/joborchrestrator/handler/nightly_handler.py');
+    assert.equal(
+      text,
+      [
+        'import logging',
+        '',
+        'from fastasyncio import GenericJobHandler',
+        '',
+        '',
+        'class NightlyHandler(GenericJobHandler):',
+        '    async def run(self, ctx=None):',
+        '        logging.info("Running %s", type(self).__name__)',
+        '        return await super().run(ctx)',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('creates a missing handler extending GenericJobHandler', () => {

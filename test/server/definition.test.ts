@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findDefinition } from '../../server/service';
-import { at, CONFIG_URI, config, project, textAt, tsTask } from './helpers';
+import { at, CONFIG_URI, config, project, pythonProject, textAt, tsTask } from './helpers';
 
 const define = (marked: string, files = project()) => {
   const { doc, position } = at(marked, files);
@@ -39,6 +39,27 @@ describe('go to definition', () => {
     const [location] = define(config('{ "name": "Tas|k7" }'), python).locations;
     assert.equal(location?.uri, 'file:///project/src/job/task/task7.py');
     assert.deepEqual(location?.range.start, { line: 2, character: 6 });
+  });
+
+  it('in a Python project: from a task, its "task" and the handler to their classes in the .py modules', () => {
+    const files = pythonProject(['Task1', 'Task2'], { 'src/job/task/task3.py': '# class Task3 is below\nclass Task3(\n    BaseTask,\n):\n    pass\n' });
+    const marked = config('{ "name": "Tas|k1" }', '{ "name": "Other", "task": "Task2" }', '{ "name": "Task3" }');
+    assert.deepEqual(define(marked, files).locations, [
+      { uri: 'file:///project/src/job/task/task1.py', range: { start: { line: 3, character: 6 }, end: { line: 3, character: 11 } } },
+    ]);
+    assert.equal(
+      define(marked.replace('"Tas|k1"', '"Task1"').replace('"task": "Task2"', '"task": "Ta|sk2"'), files).locations[0]?.uri,
+      'file:///project/src/job/task/task2.py',
+    );
+    // The class, not the comment that names it first.
+    assert.deepEqual(define(marked.replace('"Tas|k1"', '"Task1"').replace('"name": "Task3"', '"name": "Ta|sk3"'), files).locations[0]?.range.start, {
+      line: 1,
+      character: 6,
+    });
+    const handler = define(marked.replace('"Tas|k1"', '"Task1"').replace('"job1_handler.Job1Handler"', '"job1_handler.Job1|Handler"'), files).locations;
+    assert.deepEqual(handler, [
+      { uri: 'file:///project/src/joborchrestrator/handler/job1_handler.py', range: { start: { line: 5, character: 6 }, end: { line: 5, character: 17 } } },
+    ]);
   });
 
   it('to the top of the module when it lacks the class; nowhere when there is no module', () => {

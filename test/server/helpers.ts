@@ -22,6 +22,23 @@ export function project(classes: string[] = ['Task1', 'Task2', 'Task3', 'Task4']
   return withFolders(memoryFiles(files), Object.keys(files));
 }
 
+/** A seed task module: `class Task1(BaseTask):` importing the seed's base class from beside it. */
+export const pyTask = (name: string, body = '    async def execute(self, input_data=None):\n        return {}\n') =>
+  `from .base_task import BaseTask\n\n\nclass ${name}(BaseTask):\n${body}`;
+
+/** The seed's Python project: base_task.py and task modules, the seed's generic handler and Job1Handler; `extra` as for `project`. */
+export function pythonProject(classes: string[] = ['Task1', 'Task2'], extra: Record<string, string> = {}): ProjectFiles {
+  const files: Record<string, string> = {
+    [path.join(TASK_DIR, 'base_task.py')]: 'class BaseTask:\n    async def execute(self, input_data=None):\n        raise NotImplementedError\n',
+    [path.join(HANDLER_DIR, 'generic_job_handler.py')]: 'class GenericJobHandler:\n    pass\n',
+    [path.join(HANDLER_DIR, 'job1_handler.py')]:
+      'import logging\n\nfrom .generic_job_handler import GenericJobHandler\n\n\nclass Job1Handler(GenericJobHandler):\n    async def run(self, ctx=None):\n        return await super().run(ctx)\n',
+  };
+  for (const c of classes) files[path.join(TASK_DIR, `${c.toLowerCase()}.py`)] = pyTask(c);
+  for (const [file, text] of Object.entries(extra)) files[path.join(ROOT, file)] = text;
+  return withFolders(memoryFiles(files), Object.keys(files));
+}
+
 /** `memoryFiles` lists only files; a folder on disk also lists its sub-folders, as here. */
 function withFolders(view: ProjectFiles, files: string[]): ProjectFiles {
   const folders = new Map<string, Set<string>>();

@@ -6,10 +6,10 @@ import { describe, it } from 'node:test';
 import type { Connection } from 'vscode-languageserver/node';
 import { WorkspaceFiles } from '../../server/files';
 import { LATENCY_BUDGET_MS, Publisher } from '../../server/publisher';
-import type { Workspace } from '../../server/workspace';
+import { Workspace } from '../../server/workspace';
 import { globMatcher } from '../../server/glob';
 import { DEFAULT_SETTINGS } from '../../server/protocol';
-import { readSettings } from '../../server/settings';
+import { readSettings, resolvePythonPath } from '../../server/settings';
 
 describe('config globs', () => {
   it('match job configs at any depth, and only them', () => {
@@ -28,6 +28,36 @@ describe('settings', () => {
       { configGlobs: ['b/*.json', 3], taskDir: 'tasks', defaultConcurrency: -1, keepRuns: 'many', trace: { server: 'loud' } },
     );
     assert.deepEqual(settings, { configGlobs: ['b/*.json'], taskDir: 'tasks', keepRuns: 5, trace: { server: 'verbose' } });
+    assert.equal(readSettings({ pythonPath: ' .venv/bin/python ' }, { pythonPath: '' }, { pythonPath: 3 }).pythonPath, '.venv/bin/python');
+  });
+
+  it('resolve the Python interpreter against the workspace folder; a bare name stays a command', () => {
+    const folder = path.resolve('/ws/proj');
+    const home = path.resolve('/home/me');
+    assert.equal(resolvePythonPath('${workspaceFolder}/.venv/bin/python', folder, home), path.join(folder, '.venv/bin/python'));
+    assert.equal(resolvePythonPath('.venv/bin/python', folder, home), path.join(folder, '.venv/bin/python'));
+    assert.equal(resolvePythonPath('../shared/venv/bin/python', folder, home), path.resolve(folder, '../shared/venv/bin/python'));
+    assert.equal(resolvePythonPath('~/.pyenv/shims/python', folder, home), path.join(home, '.pyenv/shims/python'));
+    assert.equal(resolvePythonPath('${userHome}/py/bin/python', folder, home), `${home}/py/bin/python`);
+    assert.equal(resolvePythonPath(path.resolve('/opt/python3.12/bin/python3'), folder, home), path.resolve('/opt/python3.12/bin/python3'));
+    assert.equal(resolvePythonPath('python3', folder, home), 'python3');
+    assert.equal(resolvePythonPath('  ', folder, home), undefined);
+    assert.equal(resolvePythonPath(undefined, folder, home), undefined);
+    // `$` in the folder is not a replacement pattern.
+    assert.equal(resolvePythonPath('${workspaceFolder}/py', '/w/$&x', home), '/w/$&x/py');
+  });
+
+  it("give each config's runs its folder's interpreter", () => {
+    const workspace = new Workspace();
+    workspace.setFolders(['/ws/a', '/ws/b']);
+    const folders = new Map([
+      ['/ws/a', readSettings({ pythonPath: '.venv/bin/python' })],
+      ['/ws/b', readSettings({})],
+    ]);
+    workspace.setSettings(readSettings({ pythonPath: 'python3' }), folders);
+    assert.equal(workspace.runSettings('/ws/a/configs/job_config.json').python, path.resolve('/ws/a', '.venv/bin/python'));
+    assert.equal(workspace.runSettings('/ws/b/configs/job_config.json').python, undefined);
+    assert.equal(workspace.runSettings('/elsewhere/job_config.json').python, 'python3');
   });
 });
 
