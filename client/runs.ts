@@ -64,7 +64,6 @@ export class RunController implements vscode.Disposable {
     run.done = runJobInChild({
       configFile,
       analysis: config.analysis,
-      configText: config.text,
       job,
       signal: controller.signal,
       defaults: { taskDir: settings.taskDir, handlerDir: settings.handlerDir },

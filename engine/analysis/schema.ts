@@ -6,25 +6,24 @@ import { closestName } from './similar';
 
 export { schema as configSchema };
 
-let validators: { fast: ValidateFunction; full: ValidateFunction } | undefined;
-
-/** Two compiled validators, built once: a fast one that stops at the first error, and one that finds all. */
-function compiled() {
-  if (!validators) {
-    const make = (allErrors: boolean) => {
-      // `verbose` gives each error its schema and data, for messages that name the bad value.
-      const ajv = new Ajv({ allErrors, verbose: allErrors, strict: true });
-      ajv.addVocabulary(['patternErrorMessage', 'enumDescriptions', 'markdownDescription']);
-      return ajv.compile(schema);
-    };
-    validators = { fast: make(false), full: make(true) };
-  }
-  return validators;
+function compile(allErrors: boolean): ValidateFunction {
+  // `verbose` gives each error its schema and data, for messages that name the bad value.
+  const ajv = new Ajv({ allErrors, verbose: allErrors, strict: true });
+  ajv.addVocabulary(['patternErrorMessage', 'enumDescriptions', 'markdownDescription']);
+  return ajv.compile(schema);
 }
 
+/**
+ * Two validators, each compiled once when first needed: a fast one that stops at the first error, and
+ * one that finds them all, only for a config that has some (a run of a valid config never compiles it).
+ */
+let fast: ValidateFunction | undefined;
+let full: ValidateFunction | undefined;
+
 export function checkSchema(value: unknown): Finding[] {
-  const { fast, full } = compiled();
+  fast ??= compile(false);
   if (fast(value)) return [];
+  full ??= compile(true);
   full(value);
   return (full.errors ?? []).map(toFinding);
 }

@@ -3,7 +3,7 @@ import type { Analysis } from '../analysis/analyze';
 import { jobErrors } from '../analysis/job-errors';
 import { closestName } from '../analysis/similar';
 import type { JobModel, Problem } from '../config/types';
-import { runJobInChild } from '../run/child-runner';
+import { type ChildRunOptions, runJobInChild, startWorker } from '../run/child-runner';
 import { roundDurations } from '../run/describe';
 import type { RunSummary } from '../run/events';
 import type { Io } from './io';
@@ -62,13 +62,25 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const concurrency = integerFlag('--concurrency', values.concurrency);
   const keep = integerFlag('--keep-runs', values['keep-runs']);
   const limits = outputLimits(values);
-  const { file, analysis } = loadConfig(config);
-  // Only the errors that stop this job refuse it: another job's mistakes are not its own.
-  if (!analysis.model) return refuse(io, file, analysis, analysis.problems);
-  const { name } = jobOf(file, analysis, job);
-  const errors = jobErrors(analysis, name);
-  if (errors.length > 0) return refuse(io, file, analysis, errors);
+  const python = pythonFlag(values.python);
+  // The worker boots while the config is read and checked (half the time to the first task); a run
+  // that is refused kills it, and one that ran has let it exit already.
+  const worker = startWorker();
+  try {
+    const { file, analysis } = loadConfig(config);
+    // Only the errors that stop this job refuse it: another job's mistakes are not its own.
+    if (!analysis.model) return refuse(io, file, analysis, analysis.problems);
+    const { name } = jobOf(file, analysis, job);
+    const errors = jobErrors(analysis, name);
+    if (errors.length > 0) return refuse(io, file, analysis, errors);
+    return await run(io, format, { configFile: file, analysis, job: name, concurrency, record: { keep }, outputLimits: limits, python, worker });
+  } finally {
+    worker.kill();
+  }
+}
 
+/** Runs a checked job with live output (or none, for JSON), then prints its summary; the exit code. */
+async function run(io: Io, format: 'text' | 'json', options: ChildRunOptions): Promise<number> {
   const controller = new AbortController();
   const cancel = () => controller.abort();
   process.on('SIGINT', cancel);
@@ -76,17 +88,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const printer = format === 'text' ? new ProgressPrinter((text) => io.write(text), io.isTTY) : undefined;
   let summary: RunSummary;
   try {
-    summary = await runJobInChild({
-      configFile: file,
-      analysis,
-      job: name,
-      concurrency,
-      record: { keep },
-      outputLimits: limits,
-      python: pythonFlag(values.python),
-      signal: controller.signal,
-      onEvent: printer?.onEvent,
-    });
+    summary = await runJobInChild({ ...options, signal: controller.signal, onEvent: printer?.onEvent });
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);

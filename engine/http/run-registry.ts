@@ -76,7 +76,6 @@ export class RunRegistry {
     };
     const running = runJobInChild({
       configFile: config.file,
-      configText: config.text,
       analysis: config.analysis,
       job: job.name,
       concurrency,

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { JobModel } from '../config/types';
+import type { ConfigModel, JobModel } from '../config/types';
 import { type FinalTaskStatus, type LineOrigin, type RunEvent, type RunEventInit, type RunSummary, withOrigin } from './events';
 import { onProcessExit } from './exit-hooks';
 import { LineSplitter, OutputBudget, splitLong } from './output';
@@ -17,11 +17,8 @@ export interface ChildRunOptions extends Omit<RunOptions, 'executor' | 'output' 
   workerScript?: string;
   /** How long a worker may take to stop after a cancel, or a task after its timeout, before it is killed. */
   graceMs?: number;
-  /**
-   * The text of the config as analysed in `analysis`: the worker then runs that version even if the file
-   * has changed since (the HTTP API keeps the last valid version in effect). Read from disk otherwise.
-   */
-  configText?: string;
+  /** A worker from `startWorker`, started while the caller read the config: the run's first worker. */
+  worker?: ChildProcess;
 }
 
 const DEFAULT_GRACE_MS = 1000;
@@ -35,8 +32,28 @@ export function defaultWorkerScript(): string {
 }
 
 /**
+ * Starts a worker process ahead of its run: it boots (Node and the bundle, about 100 ms) while the caller
+ * still reads and checks the config, then waits for its `start`. A worker that is not given to a run
+ * should be killed; one whose parent goes away exits.
+ */
+export function startWorker(workerScript = defaultWorkerScript(), cwd = process.cwd()): ChildProcess {
+  return fork(workerScript, [WORKER_COMMAND], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'advanced',
+    // The worker moves to the project root when its run starts.
+    cwd,
+    // The worker is plain bundled JavaScript: none of the caller's loader flags (tsx in tests).
+    execArgv: [],
+    // Its own process group: a kill reaches whatever its tasks started, and a terminal's Ctrl-C is ours to handle.
+    detached: true,
+  });
+}
+
+/**
  * Runs a job in a child process (the bundled engine), so user code never runs in the caller's process,
- * and streams the same events. The parent records them, so a crash of the child loses nothing it
+ * and streams the same events. The worker runs the config's model as this process analysed it (given
+ * as `analysis`, or read now): not the file's later versions (the HTTP API keeps the last valid one in
+ * effect), and without analysing it again. The parent records them, so a crash of the child loses nothing it
  * reported, and keeps the run's output within its budget whatever the worker sends.
  * A task stuck past its timeout is stopped by killing the worker; the tasks that were running beside it
  * start again in a new worker and the rest of the graph goes on. A worker that ignores a cancel is
@@ -45,7 +62,7 @@ export function defaultWorkerScript(): string {
 export async function runJobInChild(options: ChildRunOptions): Promise<RunSummary> {
   const { model, job, runId, recorder } = setUpRun(options);
   const state = new RunState();
-  const run = new ChildRun(options, job, runId, model.layout.configFile, model.layout.root, state, eventSink(state, recorder, options.onEvent));
+  const run = new ChildRun(options, model, job, runId, state, eventSink(state, recorder, options.onEvent));
   try {
     return await run.run();
   } finally {
@@ -78,10 +95,9 @@ class ChildRun {
 
   constructor(
     private readonly options: ChildRunOptions,
+    private readonly model: ConfigModel,
     private readonly job: JobModel,
     private readonly runId: string,
-    private readonly configFile: string,
-    private readonly root: string,
     /** The run's state, which `deliver` folds each event into before it records and passes it on. */
     readonly state: RunState,
     private readonly deliver: (event: RunEvent) => void,
@@ -91,6 +107,14 @@ class ChildRun {
     this.budget = new OutputBudget(options.outputLimits);
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.timeouts = new Map(job.tasks.map((t) => [t.id, t.timeout]));
+  }
+
+  private get configFile(): string {
+    return this.model.layout.configFile;
+  }
+
+  private get root(): string {
+    return this.model.layout.root;
   }
 
   async run(): Promise<RunSummary> {
@@ -183,15 +207,8 @@ class ChildRun {
    */
   private runWorker(resume: RunResume | undefined): Promise<WorkerEnd> {
     this.killedFor = undefined;
-    const child = fork(this.options.workerScript ?? defaultWorkerScript(), [WORKER_COMMAND], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'advanced',
-      cwd: this.root,
-      // The worker is plain bundled JavaScript: none of the caller's loader flags (tsx in tests).
-      execArgv: [],
-      // Its own process group: a kill reaches whatever its tasks started, and a terminal's Ctrl-C is ours to handle.
-      detached: true,
-    });
+    const prestarted = resume === undefined && this.options.worker?.connected ? this.options.worker : undefined;
+    const child = prestarted ?? startWorker(this.options.workerScript, this.root);
     this.child = child;
     let finished: RunEvent | undefined;
     let fatal: string | undefined;
@@ -256,8 +273,7 @@ class ChildRun {
     const start: ToWorker = {
       type: 'start',
       configFile: this.configFile,
-      configText: this.options.configText,
-      defaults: this.options.defaults,
+      model: this.model,
       job: this.job.name,
       runId: this.runId,
       concurrency: this.options.concurrency,

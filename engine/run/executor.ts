@@ -54,6 +54,19 @@ export class TaskExecution implements TaskContext {
     if (this.abortReason !== undefined) return;
     this.abortReason = reason;
     this.controller?.abort(reason);
+    if (this.abortListeners) for (const listener of this.abortListeners) listener(reason);
+    this.abortListeners = undefined;
+  }
+
+  private abortListeners?: ((reason: Error) => void)[];
+
+  /**
+   * Calls `listener` once when the attempt is aborted (at once if it has been): for executors, which
+   * need to hear it without the cost of making the task's `signal`. Not part of `ctx`.
+   */
+  onAbort(listener: (reason: Error) => void): void {
+    if (this.abortReason !== undefined) listener(this.abortReason as Error);
+    else (this.abortListeners ??= []).push(listener);
   }
 
   private boundLog?: (message: string) => void;

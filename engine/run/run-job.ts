@@ -22,9 +22,14 @@ import { errorInfo, type GraphResume, runGraph, type TaskLog } from './scheduler
 import { RunState } from './summary';
 
 export interface RunOptions {
-  /** The config file; read and analysed unless `analysis` is given. */
+  /** The config file; read and analysed unless `analysis` or `model` is given. */
   configFile: string;
   analysis?: Analysis;
+  /**
+   * The config's model as the caller analysed it and found the job runnable (the child runner's parent
+   * sends it to its worker): used as it is, neither read nor analysed again.
+   */
+  model?: ConfigModel;
   /** Task and handler folders for configs that name none (editor settings). */
   defaults?: LayoutDefaults;
   job: string;
@@ -92,6 +97,17 @@ export function findJob(file: string, analysis: Analysis, name: string): { model
   return { model: analysis.model, job };
 }
 
+function analysisOf(options: RunOptions): Analysis {
+  return options.analysis ?? readConfigFile(options.configFile, options.defaults).analysis;
+}
+
+/** The job of a model that was checked already. */
+function modelJob(file: string, model: ConfigModel, name: string): { model: ConfigModel; job: JobModel } {
+  const job = model.jobs.find((j) => j.name === name);
+  if (!job) throw new JobNotFoundError(`no job "${name}" in ${file}`);
+  return { model, job };
+}
+
 /** What a run starts from, in either runner. */
 export interface RunSetup {
   model: ConfigModel;
@@ -107,8 +123,9 @@ export interface RunSetup {
  * checked, then the run's id and its record. A refused run throws before anything is recorded.
  */
 export function setUpRun(options: RunOptions): RunSetup {
-  const analysis = options.analysis ?? readConfigFile(options.configFile, options.defaults).analysis;
-  const { model, job } = findJob(options.configFile, analysis, options.job);
+  const { model, job } = options.model
+    ? modelJob(options.configFile, options.model, options.job)
+    : findJob(options.configFile, analysisOf(options), options.job);
   checkInteger('concurrency', options.concurrency);
   const runId = options.runId ?? newRunId();
   return { model, job, runId, recorder: openRecorder(model.layout.root, runId, options.record ?? true) };

@@ -1,4 +1,4 @@
-import type { LayoutDefaults } from '../config/layout';
+import type { ConfigModel } from '../config/types';
 import type { RunEvent } from './events';
 import type { OutputLimits } from './output';
 import type { RunResume } from './run-job';
@@ -10,12 +10,14 @@ import type { RunResume } from './run-job';
  * `Object.prototype` can garble the protocol.
  */
 export type ToWorker =
-  /** `configText`: the config as the parent analysed it; the worker runs that version, not the file's current one. */
+  /**
+   * `model`: the config as the parent analysed it (the job checked runnable); the worker runs that
+   * version, not the file's current one, without analysing it again.
+   */
   | {
       type: 'start';
       configFile: string;
-      configText?: string;
-      defaults?: LayoutDefaults;
+      model: ConfigModel;
       job: string;
       runId: string;
       concurrency?: number;

@@ -1,5 +1,3 @@
-import { analyzeConfig } from '../analysis/analyze';
-import { nodeFiles } from '../node-files';
 import { captureOutput } from './capture';
 import { stringifyImmune } from './json-safe';
 import { dieWithParent } from './orphan-watchdog';
@@ -93,13 +91,17 @@ export function runWorker(): Promise<number> {
         return;
       }
       budget = new OutputBudget(message.output);
+      // Tasks run in the project root (a worker started ahead of its run began elsewhere).
+      try {
+        process.chdir(message.model.layout.root);
+      } catch (error) {
+        send({ type: 'fatal', message: `cannot enter the project root: ${errorInfo(error).message}` });
+        void send.flush().then(() => process.exit(1));
+        return;
+      }
       runJob({
         configFile: message.configFile,
-        analysis:
-          message.configText === undefined
-            ? undefined
-            : analyzeConfig(message.configText, { file: message.configFile, files: nodeFiles(), defaults: message.defaults }),
-        defaults: message.defaults,
+        model: message.model,
         job: message.job,
         runId: message.runId,
         concurrency: message.concurrency,

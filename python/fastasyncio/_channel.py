@@ -65,6 +65,26 @@ class Channel:
         except OSError:  # EPIPE, ECONNRESET: the engine is gone
             gone()
 
+    def _decode(self, lines):
+        """The messages of a chunk's lines: decoded in one go (a burst of executions is one JSON array to
+        the decoder), or line by line when one of them is not JSON, to report it and keep the rest."""
+        try:
+            decoded = json.loads(b'[' + b','.join(lines) + b']')
+        except ValueError:
+            decoded = []
+            for line in lines:
+                try:
+                    decoded.append(json.loads(line))
+                except ValueError as e:
+                    self._report('ignored a message that is not JSON (%s): %.200r' % (e, line))
+        messages = []
+        for message in decoded:
+            if isinstance(message, dict) and isinstance(message.get('type'), str):
+                messages.append(message)
+            else:
+                self._report('ignored a message without a type: %.200r' % (message,))
+        return messages
+
     def _read(self):
         chunks = []
         while True:
@@ -80,18 +100,6 @@ class Channel:
             chunks.append(chunk)
             *lines, last = b''.join(chunks).split(b'\n')
             chunks = [last] if last else []
-            messages = []
-            for line in lines:
-                if not line.strip():
-                    continue
-                try:
-                    message = json.loads(line)
-                except ValueError as e:
-                    self._report('ignored a message that is not JSON (%s): %.200r' % (e, line))
-                    continue
-                if not isinstance(message, dict) or not isinstance(message.get('type'), str):
-                    self._report('ignored a message without a type: %.200r' % (line,))
-                    continue
-                messages.append(message)
+            messages = self._decode([line for line in lines if line.strip()])
             if messages:
                 self._loop.call_soon_threadsafe(self._on_messages, messages)

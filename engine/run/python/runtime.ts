@@ -101,14 +101,16 @@ export class PythonRuntime implements TaskExecutor {
   async prepare(tasks: readonly { module: string; className: string }[]): Promise<void> {
     if (tasks.length === 0) return;
     const process = await this.start();
-    for (const { module, className } of tasks) process.send({ type: 'load', module, className });
+    // Once per module: a job of 2,000 tasks may have a single class.
+    const modules = new Map(tasks.map((t) => [`${t.module}\0${t.className}`, t]));
+    for (const { module, className } of modules.values()) process.send({ type: 'load', module, className });
   }
 
   execute(execution: TaskExecution): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const running: Running = { id: this.nextId++, execution, resolve, reject, abandoned: false };
       this.dispatch(running);
-      execution.signal.addEventListener('abort', () => this.abandon(running, execution.signal.reason), { once: true });
+      execution.onAbort((reason) => this.abandon(running, reason));
     });
   }
 
