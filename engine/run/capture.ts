@@ -13,6 +13,17 @@ let capturing = false;
 const splitters = new Map<TaskExecution, Record<Stream, LineSplitter>>();
 /** Attempts whose scope has ended: what an abandoned one still prints goes out line by line, unbuffered. */
 const ended = new WeakSet<TaskExecution>();
+/** Attempts of tasks whose code runs in this process and has not settled (abandoned ones never do). */
+let unsettled = 0;
+let beforeTaskCode: () => void = () => undefined;
+
+/**
+ * Whether task code of this process may be running: it could block the event loop at any moment, so
+ * what the worker has to say must not wait for a later turn. (Python tasks run in another process.)
+ */
+export function taskCodeMayBlock(): boolean {
+  return unsettled > 0;
+}
 
 /**
  * Runs one attempt of a task so that what it prints is its own: with capture on, its writes to stdout
@@ -21,7 +32,11 @@ const ended = new WeakSet<TaskExecution>();
  */
 export function inTaskScope(execution: TaskExecution, run: () => Promise<unknown>): Promise<unknown> {
   if (!capturing) return run();
+  // What waits to be sent goes now: this task's `task-started` must reach the parent even if its code blocks.
+  beforeTaskCode();
+  unsettled++;
   return scope.run(execution, run).finally(() => {
+    unsettled--;
     ended.add(execution);
     const pending = splitters.get(execution);
     if (!pending) return;
@@ -54,10 +69,12 @@ function text(chunk: unknown, encoding: unknown): string {
  * descriptors are never opened by Node and stay blocking: native code and processes the tasks start
  * write to them as usual, and the parent reads those through the pipes. Captured output travels with
  * the events, in order, within the run's output budget; lines are split at `MAX_LINE`, so one long line
- * never grows a buffer past it.
+ * never grows a buffer past it. `flush` sends what the worker holds back; it is called before task code
+ * of this process runs.
  */
-export function captureOutput(onRunLine: (stream: Stream, line: string) => void): void {
+export function captureOutput(onRunLine: (stream: Stream, line: string) => void, flush: () => void): void {
   capturing = true;
+  beforeTaskCode = flush;
   const streams = {} as Record<Stream, Writable>;
   for (const name of ['stdout', 'stderr'] as const) {
     const run = new LineSplitter((line) => onRunLine(name, line));

@@ -1,4 +1,4 @@
-import { captureOutput } from './capture';
+import { captureOutput, taskCodeMayBlock } from './capture';
 import { stringifyImmune } from './json-safe';
 import { dieWithParent } from './orphan-watchdog';
 import { OutputBudget } from './output';
@@ -18,10 +18,12 @@ const BATCH = 64 * 1024;
 const PROMPT = 64;
 
 /**
- * Sends messages to the parent as JSON lines. Each goes at once, so that the parent hears a task's
- * `task-started` and its last lines even if the task then blocks this process; but in a burst (more
- * than `PROMPT` log lines in one turn), log lines are joined into one message per 64 KB or per turn:
- * a task printing 500,000 lines costs a few hundred messages, not 500,000. Order is always kept.
+ * Sends messages to the parent as JSON lines. While task code of this process may run (it could block
+ * the process), each goes at once, so that the parent hears a task's `task-started` and its last lines
+ * even if the task then blocks this process; but in a burst (more than `PROMPT` log lines in one turn),
+ * log lines are joined into one message per 64 KB or per turn: a task printing 500,000 lines costs a few
+ * hundred messages, not 500,000. When only Python tasks run (another process), every message waits for
+ * the end of the turn: 2,000 tasks finishing cost a few messages, not 4,000. Order is always kept.
  */
 function messenger(post: (message: string, handle: undefined, options: object, callback: () => void) => boolean) {
   let pending = '';
@@ -49,6 +51,12 @@ function messenger(post: (message: string, handle: undefined, options: object, c
       scheduled = true;
       setImmediate(nextTurn);
     }
+    // The plan goes at once: module code loaded next might block before the turn ends.
+    if (!taskCodeMayBlock() && !(message.type === 'event' && message.event.type === 'run-started')) {
+      pending += line;
+      if (pending.length >= BATCH) void flush();
+      return;
+    }
     if (!log || (prompt > 0 && pending === '')) {
       prompt--;
       pending += line;
@@ -73,7 +81,7 @@ export function runWorker(): Promise<number> {
   const runLine = (stream: 'stdout' | 'stderr', line: string) => {
     if (budget.admit(undefined, line.length)) send({ type: 'output', stream, line });
   };
-  captureOutput(runLine);
+  captureOutput(runLine, () => void send.flush());
   const stray = (label: string) => (error: unknown) => {
     const info = errorInfo(error);
     runLine('stderr', `${label}: ${info.stack ?? info.message}`);
