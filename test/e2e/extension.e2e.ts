@@ -76,6 +76,15 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     await vscode.screenshot('tree-after-run');
   });
 
+  code.test("a Python job (examples/python: the seed's own tasks) runs from Run Job: its interpreter, its prints, its end", async (vscode) => {
+    await vscode.runCommand('FastAsyncio: Run Job');
+    await vscode.pickQuickItem('python-job1');
+    const output = await vscode.waitForOutput('FastAsyncio', /python-job1 succeeded in/);
+    assert.match(output, /Python 3\.\d+\.\d+ \(/);
+    assert.match(output, /Task3: Task3 is running/);
+    assert.match(output, /Task4: Task4 combines Task2, Task3/);
+  });
+
   code.test('cancelling a running job marks it cancelled', async (vscode) => {
     fs.writeFileSync(path.join(vscode.workspace, 'configs', 'slow.job.json'), JSON.stringify(SLOW, null, 2));
     await vscode.runCommand('FastAsyncio: Run Job');

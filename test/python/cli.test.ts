@@ -12,11 +12,11 @@ const project = pythonProjects();
 describe('fastasyncio run with Python tasks', () => {
   test('the seed example runs; the text output shows the interpreter and the tasks', async () => {
     const p = pythonExample();
-    const { code, stdout, stderr } = await cli(['run', p.configFile, 'job1']);
+    const { code, stdout, stderr } = await cli(['run', p.configFile, 'python-job1']);
     assert.equal(code, 0, stderr + stdout);
     assert.match(stdout, /Python 3\.\d+\.\d+ \(/);
     assert.match(stdout, /Task3: Task3 is running/);
-    assert.match(stdout, /job1 succeeded/);
+    assert.match(stdout, /python-job1 succeeded/);
   });
 
   test('Ctrl-C (SIGINT) cancels the run: the Python task is cancelled, its finally block runs, exit 130', async () => {

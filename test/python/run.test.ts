@@ -14,7 +14,10 @@ import { taskModule } from '../helpers/project';
 
 const project = pythonProjects();
 
-async function run(p: TempProject, options: { python?: string; signal?: AbortSignal } = {}): Promise<{ summary: RunSummary; events: RunEvent[] }> {
+async function run(
+  p: TempProject,
+  options: { job?: string; python?: string; signal?: AbortSignal } = {},
+): Promise<{ summary: RunSummary; events: RunEvent[] }> {
   const events: RunEvent[] = [];
   const summary = await runJobInChild({ configFile: p.configFile, job: 'job1', onEvent: (e) => events.push(e), ...options });
   return { summary, events };
@@ -31,7 +34,7 @@ function never(): never {
 describe('the seed project, unchanged', () => {
   test("examples/python: the seed's tasks (three import styles, a sync task) and Job1Handler run, results passed by name", async () => {
     const p = pythonExample();
-    const { summary, events } = await run(p);
+    const { summary, events } = await run(p, { job: 'python-job1' });
     assert.equal(summary.status, 'succeeded', JSON.stringify(summary));
     assert.deepEqual(summary.results.Task4, { task: 'Task4', value: 2 + 3 });
     assert.deepEqual(summary.output, { Task1: 1, Task2: 2, Task3: 3, Task4: 5 }, "the handler's aggregate is the run's output");
