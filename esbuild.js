@@ -26,6 +26,8 @@ const entries = [
   { entryPoints: ['engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // `require('fastasyncio')` outside the engine (a user's own tests of a task); the engine maps the name itself.
   { entryPoints: ['engine/runtime/index.ts'], outfile: 'dist/runtime.js' },
+  // BullMQ and ioredis, loaded only by runs on workers and `fastasyncio worker` (engine/run/queue/library.ts).
+  { entryPoints: ['engine/run/queue/library-entry.ts'], outfile: 'dist/queue.js' },
 ];
 if (fs.existsSync('server/main.ts')) entries.push({ entryPoints: ['server/main.ts'], outfile: 'dist/server.js' });
 if (fs.existsSync('client/extension.ts')) entries.push({ entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js' });

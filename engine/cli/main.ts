@@ -7,6 +7,7 @@ import { RUN_USAGE, runCommand } from './run';
 import { RUNS_USAGE, runsCommand } from './runs';
 import { VALIDATE_USAGE, validateCommand } from './validate';
 import { SERVE_USAGE, serveCommand } from './serve';
+import { WORKER_USAGE, workerCommand } from './worker';
 import { runWorker } from '../run/worker';
 import { WORKER_COMMAND } from '../run/worker-protocol';
 
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   graph: { usage: GRAPH_USAGE, run: graphCommand },
   // Loads the HTTP server's code when it runs: workers and the other commands never evaluate it.
   serve: { usage: SERVE_USAGE, run: serveCommand },
+  worker: { usage: WORKER_USAGE, run: workerCommand },
 };
 
 const HELP = `fastasyncio: validate and run FastAsyncio job graphs

@@ -1,5 +1,7 @@
 import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from '../run/output';
 import { integerRule, isIntegerIn } from '../run/options';
+import { checkRedisUrl } from '../run/queue/redis';
+import type { WorkersOptions } from '../run/run-job';
 import { UsageError } from './load';
 
 /**
@@ -40,3 +42,35 @@ export function pythonFlag(value: string | undefined): string | undefined {
   if (value !== undefined && value.trim() === '') throw new UsageError('--python must name an interpreter (a path or a command such as python3)');
   return value;
 }
+
+/** `--redis` (`run`, `serve`, `worker`), or `FASTASYNCIO_REDIS_URL`: a redis:// or rediss:// URL. */
+export function redisFlag(value: string | undefined): string | undefined {
+  const url = value ?? (process.env.FASTASYNCIO_REDIS_URL?.trim() || undefined);
+  if (url === undefined) return undefined;
+  const problem = checkRedisUrl(url);
+  if (problem) throw new UsageError(`--redis: ${problem}`);
+  return url;
+}
+
+/** `--redis` with `--queue-prefix` and `--max-result-size` (`run`, `serve`): where runs send their tasks, if anywhere. */
+export function workersFlags(values: { redis?: string; 'queue-prefix'?: string; 'max-result-size'?: string }): WorkersOptions | undefined {
+  const redis = redisFlag(values.redis);
+  const prefix = values['queue-prefix'] ?? (process.env.FASTASYNCIO_QUEUE_PREFIX?.trim() || undefined);
+  const maxResultBytes = byteSize('--max-result-size', values['max-result-size']);
+  if (redis === undefined) {
+    if (values['queue-prefix'] !== undefined || maxResultBytes !== undefined)
+      throw new UsageError('--queue-prefix and --max-result-size go with --redis (or FASTASYNCIO_REDIS_URL)');
+    return undefined;
+  }
+  const workers: WorkersOptions = { redis };
+  if (prefix) workers.prefix = prefix;
+  if (maxResultBytes !== undefined) workers.maxResultBytes = maxResultBytes;
+  return workers;
+}
+
+/** The flags `workersFlags` reads, for parseArgs. */
+export const WORKERS_FLAGS = {
+  redis: { type: 'string' },
+  'queue-prefix': { type: 'string' },
+  'max-result-size': { type: 'string' },
+} as const;

@@ -8,12 +8,13 @@ import { roundDurations } from '../run/describe';
 import type { RunSummary } from '../run/events';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
-import { integerFlag, outputLimits, pythonFlag } from './options';
+import { integerFlag, outputLimits, pythonFlag, WORKERS_FLAGS, workersFlags } from './options';
+import { reach, RedisUnavailableError } from '../run/queue/redis';
 import { ProgressPrinter, summaryTable } from './progress';
 import { errorsLine, formatText, problemsOf, shownPath } from './report';
 
 export const RUN_USAGE =
-  'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH]';
+  'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH] [--redis URL [--queue-prefix PREFIX] [--max-result-size SIZE]]';
 
 export const EXIT = { succeeded: 0, failed: 1, config: 2, cancelled: 130 } as const;
 
@@ -54,6 +55,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       'max-task-output': { type: 'string' },
       'max-run-output': { type: 'string' },
       python: { type: 'string' },
+      ...WORKERS_FLAGS,
     },
   });
   const format = values.format;
@@ -63,6 +65,17 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const keep = integerFlag('--keep-runs', values['keep-runs']);
   const limits = outputLimits(values);
   const python = pythonFlag(values.python);
+  const workers = workersFlags(values);
+  // Redis that cannot be reached refuses the run at once (within 10 s), naming the URL.
+  if (workers) {
+    try {
+      (await reach(workers.redis)).disconnect();
+    } catch (error) {
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      io.err(`fastasyncio run: ${error.message}`);
+      return EXIT.config;
+    }
+  }
   // The worker boots while the config is read and checked (half the time to the first task); a run
   // that is refused kills it, and one that ran has let it exit already.
   const worker = startWorker();
@@ -73,7 +86,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     const { name } = jobOf(file, analysis, job);
     const errors = jobErrors(analysis, name);
     if (errors.length > 0) return refuse(io, file, analysis, errors);
-    return await run(io, format, { configFile: file, analysis, job: name, concurrency, record: { keep }, outputLimits: limits, python, worker });
+    return await run(io, format, { configFile: file, analysis, job: name, concurrency, record: { keep }, outputLimits: limits, python, workers, worker });
   } finally {
     worker.kill();
   }

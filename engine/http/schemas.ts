@@ -12,6 +12,7 @@ export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'int
 export const EVENT_TYPES = [
   'run-started',
   'task-started',
+  'task-assigned',
   'task-log',
   'run-log',
   'task-retrying',
@@ -43,6 +44,7 @@ export const TaskSummary: JsonSchema = {
     attempts: { type: 'integer' },
     durationMs: { type: 'number' },
     error: { type: 'string' },
+    worker: { type: 'string', description: 'The worker that ran the last attempt (runs on workers).' },
   },
 };
 

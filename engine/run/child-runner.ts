@@ -281,6 +281,7 @@ class ChildRun {
       resume,
       python: this.options.python,
       pythonFrom: this.options.pythonFrom,
+      workers: this.options.workers,
     };
     child.send(start);
     if (this.options.signal?.aborted) this.cancel();

@@ -71,6 +71,8 @@ export function describeEvent(event: RunEvent): string {
       return describePlan(event);
     case 'task-started':
       return `${STATUS_ICONS.running} ${event.task} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
+    case 'task-assigned':
+      return `  ${event.task} runs on worker ${event.worker}`;
     case 'task-log':
       return `  ${event.task}: ${levelLabel(event.level)}${event.message}`;
     case 'run-log':

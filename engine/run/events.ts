@@ -55,6 +55,8 @@ export interface TaskSummary {
   attempts: number;
   durationMs: number;
   error?: string;
+  /** The worker that ran the task's last attempt, when it ran on workers (`--redis`). */
+  worker?: string;
 }
 
 /** The summary of a run: what `fastasyncio run --format json` prints and `GET /runs/{id}` returns. */
@@ -95,6 +97,14 @@ export interface TaskStartedEvent extends EventBase {
   type: 'task-started';
   task: string;
   attempt: number;
+}
+
+/** A worker took an attempt of a task (runs on workers, `--redis`): its name. */
+export interface TaskAssignedEvent extends EventBase {
+  type: 'task-assigned';
+  task: string;
+  attempt: number;
+  worker: string;
 }
 
 export interface TaskLogEvent extends EventBase {
@@ -149,7 +159,8 @@ export interface RunFinishedEvent extends EventBase {
   summary: Omit<RunSummary, 'results'>;
 }
 
-export type RunEvent = RunStartedEvent | TaskStartedEvent | TaskLogEvent | RunLogEvent | TaskRetryingEvent | TaskFinishedEvent | RunFinishedEvent;
+export type RunEvent =
+  RunStartedEvent | TaskStartedEvent | TaskAssignedEvent | TaskLogEvent | RunLogEvent | TaskRetryingEvent | TaskFinishedEvent | RunFinishedEvent;
 
 export type RunEventType = RunEvent['type'];
 

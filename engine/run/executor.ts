@@ -18,6 +18,12 @@ export interface TaskRequest {
   input: TaskInput;
 }
 
+/** Where an attempt's reports go: its log lines, and which worker took it (remote executors). */
+export interface AttemptReports {
+  log: TaskLog;
+  assigned(task: string, attempt: number, worker: string): void;
+}
+
 /**
  * One attempt of one task, as an executor sees it. It is also the task's `ctx`. Its `signal` is made on
  * first use: most tasks never read it, and an AbortSignal costs more than the rest of a no-op task.
@@ -35,8 +41,13 @@ export class TaskExecution implements TaskContext {
     readonly params: Readonly<Record<string, unknown>>,
     readonly attempt: number,
     readonly input: TaskInput,
-    private readonly onLog: TaskLog,
+    private readonly reports: AttemptReports,
   ) {}
+
+  /** A remote executor's worker took this attempt: its name goes into the run's events and summary. */
+  assigned(worker: string): void {
+    this.reports.assigned(this.task, this.attempt, worker);
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -73,17 +84,17 @@ export class TaskExecution implements TaskContext {
 
   /** Bound on first use (`const { log } = ctx` works); most tasks never log. */
   get log(): (message: string) => void {
-    return (this.boundLog ??= (message: string) => this.onLog(this.task, String(message)));
+    return (this.boundLog ??= (message: string) => this.reports.log(this.task, String(message)));
   }
 
   /** A line the task printed to its stdout or stderr (the worker captures them); not part of `ctx`. */
   print(stream: 'stdout' | 'stderr', line: string): void {
-    this.onLog(this.task, line, { stream });
+    this.reports.log(this.task, line, { stream });
   }
 
   /** A line of the task's from elsewhere than `ctx.log`: a stream or a logging library (Python tasks). */
   logLine(message: string, origin: LineOrigin): void {
-    this.onLog(this.task, message, origin);
+    this.reports.log(this.task, message, origin);
   }
 
   get request(): TaskRequest {

@@ -17,6 +17,7 @@ import { newRunId } from './records';
 import { OutputBudget, type OutputLimits, splitLong } from './output';
 import { currentOwner } from './owner';
 import { PythonUnavailableError } from './python/interpreter';
+import { RedisUnavailableError } from './queue/redis';
 import { PythonRuntime } from './python/runtime';
 import { errorInfo, type GraphResume, runGraph, type TaskLog } from './scheduler';
 import { RunState } from './summary';
@@ -58,6 +59,17 @@ export interface RunOptions {
   python?: string;
   /** Where `python` came from, for messages (`--python` when not given): "the fastasyncio.pythonPath setting". */
   pythonFrom?: string;
+  /** Run every task on workers (`fastasyncio worker`) through BullMQ on this Redis (`--redis`). */
+  workers?: WorkersOptions;
+}
+
+export interface WorkersOptions {
+  /** `redis://` or `rediss://` URL, with a password if need be. */
+  redis: string;
+  /** The project's queue prefix, when not the one derived from it (`projectPrefix`). */
+  prefix?: string;
+  /** Results larger than this (as JSON) fail their task. Default 1 MB. */
+  maxResultBytes?: number;
 }
 
 export interface RunResume extends GraphResume {
@@ -196,8 +208,13 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     pythonFrom: options.pythonFrom,
     log: (message, origin) => logLine(undefined, message, origin),
   });
-  const executor: TaskExecutor = options.executor ?? new ModuleExecutor(new InProcessExecutor(scope), python);
-  const prepare = executor.prepare?.(job.tasks.map((t) => ({ module: t.module ?? '', className: t.className }))) ?? Promise.resolve();
+  let executor: TaskExecutor = options.executor ?? new ModuleExecutor(new InProcessExecutor(scope), python);
+  // Modules are readied while the handler starts (a Python runner, compiled TypeScript); on workers, there.
+  let prepare = Promise.resolve();
+  const ready = (e: TaskExecutor): void => {
+    prepare = e.prepare?.(job.tasks.map((t) => ({ module: t.module ?? '', className: t.className }))) ?? prepare;
+  };
+  if (!options.workers) ready(executor);
   let graph: Promise<unknown> | undefined;
   const ctx: JobContext = {
     job: job.name,
@@ -229,12 +246,16 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     let error: string | undefined;
     let output: unknown;
     try {
+      if (options.workers) {
+        executor = await queueExecutor(options.workers, model, runId, (message, origin) => logLine(undefined, message, origin));
+        ready(executor);
+      }
       // No usable interpreter fails the run at once, saying what was tried.
-      if (usesPython(job)) await python.start();
+      else if (usesPython(job)) await python.start();
       const handler = await loadHandler(job, scope, python);
       output = await runHandler(handler, ctx);
     } catch (e) {
-      if (e instanceof PythonUnavailableError) {
+      if (e instanceof PythonUnavailableError || e instanceof RedisUnavailableError) {
         error = e.message;
         logLine(undefined, e.message, { level: 'error' });
       } else {
@@ -288,6 +309,25 @@ function seed(state: RunState, job: JobModel, runId: string, resume: RunResume):
   state.runId = runId;
   for (const t of job.tasks) state.tasks[t.id] = resume.summaries[t.id] ?? { status: 'pending', attempts: 0, durationMs: 0 };
   for (const [id, ended] of Object.entries(resume.ended)) if (ended.status === 'succeeded') state.results[id] = ended.result;
+}
+
+/** The executor of a run on workers: connected (or a `RedisUnavailableError` within 10 s). */
+async function queueExecutor(
+  workers: WorkersOptions,
+  model: ConfigModel,
+  runId: string,
+  log: (message: string, origin?: LineOrigin) => void,
+): Promise<TaskExecutor> {
+  const { QueueExecutor } = await import('./queue/queue-executor.js');
+  const { projectPrefix } = await import('./queue/protocol.js');
+  return QueueExecutor.connect({
+    url: workers.redis,
+    runId,
+    root: model.layout.root,
+    prefix: projectPrefix(model.layout.root, model.layout.configFile, workers.prefix),
+    maxResultBytes: workers.maxResultBytes,
+    log,
+  });
 }
 
 async function loadHandler(job: JobModel, scope: LoadScope, python: PythonRuntime): Promise<HandlerLike> {

@@ -1,7 +1,7 @@
 import { buildGraph, type TaskGraph } from '../analysis/graph';
 import type { JobModel } from '../config/types';
 import { type ErrorInfo, type FinalTaskStatus, type LineOrigin, type RunEvent, withOrigin } from './events';
-import { TaskExecution, type TaskExecutor } from './executor';
+import { type AttemptReports, TaskExecution, type TaskExecutor } from './executor';
 import { jsonProblem } from './json-safe';
 import { checkInteger } from './options';
 
@@ -219,17 +219,7 @@ class GraphRun {
     const { runId } = this.options;
     const input: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const d of this.deps[i]) input[this.tasks[d].id] = this.results[d];
-    const execution = new TaskExecution(
-      runId,
-      this.options.job.name,
-      task.id,
-      task.className,
-      task.module ?? '',
-      task.params,
-      attempt,
-      input,
-      this.options.log ?? this.log,
-    );
+    const execution = new TaskExecution(runId, this.options.job.name, task.id, task.className, task.module ?? '', task.params, attempt, input, this.reports);
     this.active[i] = execution;
     this.options.emit({ type: 'task-started', runId, seq: this.options.nextSeq(), time: Date.now(), task: task.id, attempt });
     if (task.timeout !== undefined) {
@@ -303,6 +293,13 @@ class GraphRun {
       this.startAttempt(i, attempt + 1);
     }, delayMs);
   }
+
+  /** Made once per run: every attempt reports through it. */
+  private readonly reports: AttemptReports = {
+    log: (task, message, origin) => (this.options.log ?? this.log)(task, message, origin),
+    assigned: (task, attempt, worker) =>
+      this.options.emit({ type: 'task-assigned', runId: this.options.runId, seq: this.options.nextSeq(), time: Date.now(), task, attempt, worker }),
+  };
 
   private readonly log: TaskLog = (task, message, origin) => {
     const event: RunEvent = { type: 'task-log', runId: this.options.runId, seq: this.options.nextSeq(), time: Date.now(), task, message };

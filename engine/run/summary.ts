@@ -62,6 +62,9 @@ export class RunState {
         this.error = event.summary.error;
         this.finished = true;
         break;
+      case 'task-assigned':
+        this.task(event.task).worker = event.worker;
+        break;
       case 'task-log':
       case 'run-log':
       case 'task-retrying':

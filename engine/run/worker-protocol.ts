@@ -1,7 +1,7 @@
 import type { ConfigModel } from '../config/types';
 import type { RunEvent } from './events';
 import type { OutputLimits } from './output';
-import type { RunResume } from './run-job';
+import type { RunResume, WorkersOptions } from './run-job';
 
 /**
  * Messages between the child-process runner (parent) and its worker (child), over Node's IPC channel
@@ -27,6 +27,8 @@ export type ToWorker =
       /** The user's choice of Python interpreter (`RunOptions.python`). */
       python?: string;
       pythonFrom?: string;
+      /** Run the tasks on workers through BullMQ (`RunOptions.workers`). */
+      workers?: WorkersOptions;
     }
   | { type: 'cancel' };
 

@@ -119,6 +119,7 @@ export function runWorker(): Promise<number> {
         resume: message.resume,
         python: message.python,
         pythonFrom: message.pythonFrom,
+        workers: message.workers,
         onEvent: (event) => send({ type: 'event', event }),
       }).then(
         // Exit once every event is on its way: a task abandoned after its timeout may still hold timers.

@@ -124,7 +124,7 @@ describe('fastasyncio run', () => {
     const lines = stderr.trimEnd().split('\n');
     assert.deepEqual(lines, [
       'fastasyncio run: unknown option --concurency; did you mean --concurrency?',
-      'usage: fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH]',
+      'usage: fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH] [--redis URL [--queue-prefix PREFIX] [--max-result-size SIZE]]',
     ]);
     assert.deepEqual(p.records(), [], 'nothing ran');
   });
