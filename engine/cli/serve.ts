@@ -3,10 +3,11 @@ import { ConfigReadError } from '../config/read';
 import type { ApiServer } from '../http/server';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, UsageError } from './load';
-import { integerFlag, outputLimits, pythonFlag } from './options';
+import { integerFlag, outputLimits, pythonFlag, WORKERS_FLAGS, workersFlags } from './options';
+import { reach, RedisUnavailableError } from '../run/queue/redis';
 
 export const SERVE_USAGE =
-  'fastasyncio serve [config] [--host 127.0.0.1] [--port 8000] [--token TOKEN] [--max-active-runs 8] [--keep-runs 50] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH] [--cors ORIGIN]';
+  'fastasyncio serve [config] [--host 127.0.0.1] [--port 8000] [--token TOKEN] [--max-active-runs 8] [--keep-runs 50] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH] [--redis URL [--queue-prefix PREFIX] [--max-result-size SIZE]] [--cors ORIGIN]';
 
 /** Resolves on the first SIGINT or SIGTERM. */
 function stopSignal(): Promise<NodeJS.Signals> {
@@ -41,6 +42,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       'max-task-output': { type: 'string' },
       'max-run-output': { type: 'string' },
       python: { type: 'string' },
+      ...WORKERS_FLAGS,
       cors: { type: 'string', multiple: true },
     },
   });
@@ -52,6 +54,17 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   const keepRuns = integerFlag('--keep-runs', values['keep-runs'], 1, 100_000);
   const limits = outputLimits(values);
   const configFile = positionals[0] ?? DEFAULT_CONFIG;
+  const workers = workersFlags(values);
+  if (workers) {
+    // Runs would all fail: better to say so now (within 10 s), naming the URL.
+    try {
+      (await reach(workers.redis)).disconnect();
+    } catch (error) {
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      io.err(`fastasyncio serve: ${error.message}`);
+      return 2;
+    }
+  }
 
   const http = await import('../http/server.js');
   const host = values.host ?? http.DEFAULT_HOST;
@@ -66,6 +79,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       keepRuns,
       outputLimits: limits,
       python: pythonFlag(values.python),
+      workers,
       cors: values.cors,
       log: (line) => io.err(`fastasyncio serve: ${line}`),
     });

@@ -6,6 +6,7 @@ import { isRunId, newRunId, runIds } from '../run/records';
 import type { ConfigVersion } from './config-watch';
 import { LiveRun } from './live-run';
 import type { OutputLimits } from '../run/output';
+import type { WorkersOptions } from '../run/run-job';
 
 export { LiveRun } from './live-run';
 export type { RunListItem } from '../run/recorded-runs';
@@ -23,6 +24,8 @@ export interface RegistryOptions {
   outputLimits?: OutputLimits;
   /** The Python interpreter of runs' Python tasks. */
   python?: string;
+  /** Runs on workers through BullMQ (`--redis`). */
+  workers?: WorkersOptions;
   /** The project root of the config in effect, whose records `GET /runs` lists too. */
   currentRoot: () => string | undefined;
   log: (line: string) => void;
@@ -85,6 +88,7 @@ export class RunRegistry {
       graceMs: this.options.graceMs,
       outputLimits: this.options.outputLimits,
       python: this.options.python,
+      workers: this.options.workers,
       workerScript: this.workerScript,
       onEvent: (event) => {
         // Released before followers hear `run-finished`: a client that saw it may start another run at once.

@@ -13,6 +13,7 @@ import { metaRoutes } from './routes-meta';
 import { runRoutes } from './routes-runs';
 import { RunRegistry } from './run-registry';
 import type { OutputLimits } from '../run/output';
+import type { WorkersOptions } from '../run/run-job';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8000;
@@ -37,6 +38,8 @@ export interface ServeOptions {
   outputLimits?: OutputLimits;
   /** The Python interpreter of runs' Python tasks (`--python`); else FASTASYNCIO_PYTHON, a venv, python3, python. */
   python?: string;
+  /** Send every run's tasks to workers through BullMQ (`--redis`). */
+  workers?: WorkersOptions;
   /** Origins allowed by CORS (`*` for any); CORS is off without them. */
   cors?: readonly string[];
   /** Watch the config for changes (default true). */
@@ -90,6 +93,7 @@ export function createServer(options: ServeOptions): ApiServer {
     graceMs,
     outputLimits: options.outputLimits,
     python: options.python,
+    workers: options.workers,
     currentRoot: () => (config.inEffect ?? config.latest)?.analysis.model?.layout.root,
     log,
   });

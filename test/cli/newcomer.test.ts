@@ -181,6 +181,7 @@ describe('the package a user project installs', () => {
         'configs/schema.json',
         'dist/cli.js',
         'dist/fastasyncio.d.ts',
+        'dist/queue.js',
         'dist/runtime.js',
         'dist/server.js',
         'package.json',
