@@ -80,5 +80,8 @@ export async function workerCommand(args: string[], io: Io): Promise<number> {
   }
   await stopped;
   say(`fastasyncio worker ${worker.name}: stopped`);
+  // Task code that was abandoned (timed out or cancelled, ignoring its signal) may still hold timers or
+  // sockets: they must not keep a stopped worker alive.
+  setTimeout(() => process.exit(0), 200).unref();
   return 0;
 }

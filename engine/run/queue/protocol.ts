@@ -11,7 +11,7 @@ import type { ErrorInfo, LineOrigin } from '../events';
  * by BullMQ (a worker lost mid-task is BullMQ's stalled-job recovery: the attempt runs again on another
  * worker). What a worker has to say about an attempt (taken, its log lines, its end) goes to the run's
  * list in Redis, which the coordinator pops; cancels are published on the project's cancel channel,
- * for whichever worker holds the attempt. Every payload is JSON.
+ * for whichever worker holds the attempt (or takes it later: workers remember the ids they heard). Every payload is JSON.
  */
 
 /** The version of these shapes: a worker refuses a task of another version with a clear message. */
@@ -71,8 +71,6 @@ export function projectPrefix(root: string, configFile: string, override?: strin
 export const keys = {
   /** The run's reply list (deleted when the run ends). */
   replies: (prefix: string, runId: string) => `${prefix}:run:${runId}:replies`,
-  /** Attempts of the run that were cancelled: a worker that takes one of them later skips it. */
-  cancelled: (prefix: string, runId: string) => `${prefix}:run:${runId}:cancelled`,
   /** Cancels, for whichever worker holds the attempt. */
   cancelChannel: (prefix: string) => `${prefix}:cancel`,
 };

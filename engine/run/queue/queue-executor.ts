@@ -109,11 +109,25 @@ export class QueueExecutor implements TaskExecutor {
         this.settle(id, (p) => p.reject(error));
         return;
       }
-      this.queue.add('task', data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 }).then(
-        () => this.checkWorkers(),
-        (error: Error) => this.settle(id, (p) => p.reject(new Error(`could not queue ${execution.task}: ${error.message}`))),
-      );
+      if (this.outbox.length === 0) queueMicrotask(() => this.flush());
+      this.outbox.push({ id, task: execution.task, data });
     });
+  }
+
+  private outbox: { id: string; task: string; data: QueuedTask }[] = [];
+
+  /** Tasks that became ready together are queued together: one `addBulk`, one round trip. */
+  private flush(): void {
+    const batch = this.outbox;
+    this.outbox = [];
+    const live = batch.filter((b) => this.pending.has(b.id));
+    if (live.length === 0) return;
+    this.queue.addBulk(live.map(({ id, data }) => ({ name: 'task', data, opts: { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 } }))).then(
+      () => this.checkWorkers(),
+      (error: Error) => {
+        for (const { id, task } of live) this.settle(id, (p) => p.reject(new Error(`could not queue ${task}: ${error.message}`)));
+      },
+    );
   }
 
   private queued(execution: TaskExecution): QueuedTask {
@@ -185,14 +199,7 @@ export class QueueExecutor implements TaskExecutor {
     if (!pending) return;
     switch (message.type) {
       case 'assigned':
-        if (pending.worker && pending.worker !== message.worker) {
-          pending.execution.logLine(`worker ${pending.worker} was lost (its lock expired); ${pending.execution.task} runs again on ${message.worker}`, {
-            level: 'warning',
-          });
-        }
-        pending.worker = message.worker;
-        pending.execution.assigned(message.worker);
-        return;
+        return this.ranOn(pending, message.worker);
       case 'log': {
         const origin: LineOrigin = {};
         if (message.stream) origin.stream = message.stream;
@@ -201,12 +208,29 @@ export class QueueExecutor implements TaskExecutor {
         return;
       }
       case 'result':
+        this.ranOn(pending, message.worker);
         return this.settle(message.id, (p) => p.resolve(message.result));
       case 'error':
+        this.ranOn(pending, message.worker);
         return this.settle(message.id, (p) => p.reject(new RemoteTaskError(message.error.message, message.error.stack)));
       case 'cancelled':
         return this.settle(message.id, (p) => p.reject(new Error('cancelled')));
     }
+  }
+
+  /**
+   * The worker that runs an attempt, from its `assigned` or (a fast attempt) its end. Another worker than
+   * before means the first one gave the attempt up: it was lost (its lock expired) or it stopped.
+   */
+  private ranOn(pending: Pending, worker: string): void {
+    if (pending.worker === worker) return;
+    if (pending.worker !== undefined) {
+      pending.execution.logLine(`worker ${pending.worker} gave ${pending.execution.task} up (it was lost or it stopped); it runs again on ${worker}`, {
+        level: 'warning',
+      });
+    }
+    pending.worker = worker;
+    pending.execution.assigned(worker);
   }
 
   private settle(id: string, how: (pending: Pending) => void): void {
@@ -223,12 +247,7 @@ export class QueueExecutor implements TaskExecutor {
     this.pending.delete(id);
     pending.reject(new Error('cancelled'));
     const message: CancelMessage = { id };
-    void this.commands
-      .multi()
-      .sadd(keys.cancelled(this.options.prefix, this.options.runId), id)
-      .publish(keys.cancelChannel(this.options.prefix), JSON.stringify(message))
-      .exec()
-      .catch(() => undefined);
+    void this.commands.publish(keys.cancelChannel(this.options.prefix), JSON.stringify(message)).catch(() => undefined);
     void this.queue.remove(id).catch(() => undefined);
   }
 
@@ -254,12 +273,14 @@ export class QueueExecutor implements TaskExecutor {
     for (const id of this.pending.keys()) this.cancel(id);
     const tidy = async () => {
       if (this.broken) return;
-      await this.commands.del(this.repliesKey, keys.cancelled(this.options.prefix, this.options.runId));
+      await this.commands.del(this.repliesKey);
       await this.queue.close();
     };
     await Promise.race([tidy().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000))]);
     this.replies.disconnect();
     this.commands.disconnect();
-    await this.reading.catch(() => undefined);
+    // A blocking read sent while Redis was away never settles once disconnected (ioredis keeps it queued
+    // for a reconnect that will not come): the run does not wait for it.
+    await Promise.race([this.reading.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   }
 }

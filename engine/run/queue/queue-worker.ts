@@ -39,6 +39,8 @@ export const DEFAULT_STALLED_AFTER_MS = 10_000;
 const DEFAULT_GRACE_MS = 10_000;
 /** How long an attempt that was told to stop may take before the worker gives up on it. */
 const CANCEL_GRACE_MS = 2000;
+/** An attempt running longer than this is reported taken (`assigned`) before its end. */
+const ASSIGNED_AFTER_MS = 20;
 
 export function defaultWorkerName(): string {
   return `${os.hostname()}-${process.pid}`;
@@ -63,10 +65,19 @@ export class QueueWorker {
   private worker?: Worker;
   private subscriber?: Redis;
   private commands?: Redis;
+  /** The Worker's own connection: BullMQ does not close a connection it was given. */
+  private blocking?: Redis;
   private readonly holding = new Map<string, Holding>();
+  /** Attempts cancelled before this worker took them (heard on the cancel channel). */
+  private readonly cancelledEarly = new Set<string>();
+  /** Each module's content hash, by its size and modification time: read once, not for every task. */
+  private readonly hashes = new Map<string, { size: number; mtimeMs: number; hash: string }>();
+  /** The content (sha1) of each module as this worker first ran it. */
+  private readonly loaded = new Map<string, string>();
+  /** Replies on their way to Redis. */
+  private readonly sending = new Set<Promise<void>>();
   private readonly executor: ModuleExecutor;
   private readonly python: PythonRuntime;
-  private readonly expiring = new Set<string>();
 
   constructor(private readonly options: QueueWorkerOptions) {
     this.name = options.name ?? defaultWorkerName();
@@ -79,7 +90,7 @@ export class QueueWorker {
     const { url, prefix } = this.options;
     this.commands = await reach(url);
     this.subscriber = await reach(url, { blocking: true });
-    const blocking = await reach(url, { blocking: true, name: `${prefix}:worker:${this.name}` });
+    const blocking = (this.blocking = await reach(url, { blocking: true, name: `${prefix}:worker:${this.name}` }));
     await this.subscriber.subscribe(keys.cancelChannel(prefix));
     this.subscriber.on('message', (_channel: string, text: string) => this.cancelled(text));
     // From here on, what task code prints is its own (the worker's own lines go through `say`).
@@ -101,22 +112,30 @@ export class QueueWorker {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 0 },
     });
-    this.worker.on('error', (error) => this.options.say(`worker error: ${error.message}`));
+    // Said once while it repeats (BullMQ reports every reconnect attempt while Redis is away).
+    let lastError: string | undefined;
+    this.worker.on('error', (error) => {
+      if (error.message !== lastError) this.options.say(`worker error: ${error.message}`);
+      lastError = error.message;
+    });
+    blocking.on('ready', () => (lastError = undefined));
     await this.worker.waitUntilReady();
     this.options.say(
       `fastasyncio worker ${this.name} ready: ${prefix}:${QUEUE_NAME} on ${shownUrl(url)}, concurrency ${this.options.concurrency ?? 4}, a lost task is taken again after ${stalledAfter / 1000} s`,
     );
   }
 
-  private send(replies: string, runId: string, message: WorkerMessage): void {
+  private send(replies: string, message: WorkerMessage): void {
     const commands = this.commands!;
-    void commands.rpush(replies, JSON.stringify(message)).catch(() => undefined);
-    // A coordinator that died leaves its list: it expires.
-    if (!this.expiring.has(runId)) {
-      this.expiring.add(runId);
-      if (this.expiring.size > 1000) this.expiring.clear();
-      void commands.expire(replies, 24 * 3600).catch(() => undefined);
-    }
+    // A coordinator that died leaves its list: it expires. Set on every push, since a list the
+    // coordinator emptied is gone and the next push makes a new one.
+    const sent = Promise.all([commands.rpush(replies, JSON.stringify(message)), commands.expire(replies, 24 * 3600)]).then(
+      () => undefined,
+      () => undefined,
+    );
+    // Tracked until Redis has them: a worker that stops must not drop the last result it sends.
+    this.sending.add(sent);
+    void sent.then(() => this.sending.delete(sent));
   }
 
   private async process(job: Job<QueuedTask>, token: string | undefined): Promise<void> {
@@ -126,25 +145,28 @@ export class QueueWorker {
       if (data?.replies)
         this.send(
           data.replies,
-          data.runId,
           this.failure(id, `this worker speaks the queue protocol ${QUEUE_PROTOCOL}, the task came with ${String(data?.v)}: update one of them`),
         );
       return;
     }
-    const reply = (message: WorkerMessage) => this.send(data.replies, data.runId, message);
-    if (await this.commands!.sismember(keys.cancelled(this.options.prefix, data.runId), id)) {
-      reply({ type: 'cancelled', id, worker: this.name });
-      return;
-    }
+    const reply = (message: WorkerMessage) => this.send(data.replies, message);
+    // Cancelled before it was taken: the coordinator settled it already (and may have ended, its list
+    // deleted), so nothing is said about it. (From here to `holding.set` nothing awaits: a cancel
+    // heard meanwhile finds it held.)
+    if (this.cancelledEarly.delete(id)) return;
     const file = localPath(this.options.model.layout.root, data.module);
     const mismatch = this.versionProblem(file, data);
     if (mismatch) {
       reply(this.failure(id, mismatch));
       return;
     }
-    reply({ type: 'assigned', id, worker: this.name });
+    // Said only for an attempt that takes a while: a fast one's result names its worker.
+    const assigned = setTimeout(() => reply({ type: 'assigned', id, worker: this.name }), ASSIGNED_AFTER_MS);
     const execution = new TaskExecution(data.runId, data.job, data.task, data.className, file!, data.params, data.attempt, data.input, {
-      log: (_task, message, origin?: LineOrigin) => reply({ type: 'log', id, message, ...origin }),
+      // Once aborted (cancelled, or the worker stops), the coordinator no longer listens for this attempt.
+      log: (_task, message, origin?: LineOrigin) => {
+        if (!execution.aborted) reply({ type: 'log', id, message, ...origin });
+      },
       assigned: () => undefined,
     });
     let release!: () => void;
@@ -171,12 +193,14 @@ export class QueueWorker {
         await job.moveToWait(token);
         throw new (queueLibrary().WaitingError)();
       }
-      if (holding.stopped === 'cancel') reply({ type: 'cancelled', id, worker: this.name });
-      else {
+      // A cancelled attempt was settled by the coordinator when it cancelled it: a reply now would only
+      // make a new list for a run that may have ended.
+      if (holding.stopped !== 'cancel') {
         const info = errorInfo(error);
         reply({ type: 'error', id, worker: this.name, error: info });
       }
     } finally {
+      clearTimeout(assigned);
       this.holding.delete(id);
     }
   }
@@ -188,15 +212,30 @@ export class QueueWorker {
   /** Why this worker must not run the task: its module is missing or has other content than the coordinator's. */
   private versionProblem(file: string | undefined, data: QueuedTask): string | undefined {
     if (!file) return `${data.module} is outside this worker's project (${this.options.model.layout.root})`;
-    let content: Buffer;
+    let hash: string;
     try {
-      content = fs.readFileSync(file);
+      hash = this.hashOf(file);
     } catch {
       return `${data.module} is missing on worker ${this.name} (project ${this.options.model.layout.root})`;
     }
-    const hash = contentHash(content);
-    if (hash === data.hash) return undefined;
+    if (hash === data.hash) {
+      // Loaded modules stay loaded (JavaScript's and Python's): the content that counts is the one this
+      // worker ran first, not the one on disk now.
+      const loaded = this.loaded.get(file);
+      if (loaded === undefined) this.loaded.set(file, hash);
+      if (loaded === undefined || loaded === hash) return undefined;
+      return `${data.module} changed since worker ${this.name} loaded it (sha1 ${loaded.slice(0, 12)} loaded, ${hash.slice(0, 12)} now and on the coordinator): restart the worker to run the new version`;
+    }
     return `${data.module} differs between the coordinator and worker ${this.name} (sha1 ${data.hash.slice(0, 12)} there, ${hash.slice(0, 12)} here): update the worker's checkout`;
+  }
+
+  private hashOf(file: string): string {
+    const { size, mtimeMs } = fs.statSync(file);
+    const known = this.hashes.get(file);
+    if (known && known.size === size && known.mtimeMs === mtimeMs) return known.hash;
+    const hash = contentHash(fs.readFileSync(file));
+    this.hashes.set(file, { size, mtimeMs, hash });
+    return hash;
   }
 
   private cancelled(text: string): void {
@@ -207,7 +246,13 @@ export class QueueWorker {
       return;
     }
     const holding = this.holding.get(id);
-    if (!holding || holding.stopped) return;
+    if (!holding) {
+      // Not taken yet, by this worker at least: if it is, it is skipped. The newest few thousand are kept.
+      this.cancelledEarly.add(id);
+      if (this.cancelledEarly.size > 10_000) this.cancelledEarly.delete(this.cancelledEarly.values().next().value!);
+      return;
+    }
+    if (holding.stopped) return;
     holding.stopped = 'cancel';
     holding.execution.abort(new Error('cancelled'));
     // A task that does not stop frees its slot anyway (it is abandoned, as in a local run).
@@ -221,7 +266,8 @@ export class QueueWorker {
       const closing = worker.close();
       const graceful = await Promise.race([
         closing.then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.options.graceMs ?? DEFAULT_GRACE_MS)),
+        // Unref'd: a worker that stopped at once must not stay for the grace period.
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.options.graceMs ?? DEFAULT_GRACE_MS).unref()),
       ]);
       if (!graceful) {
         for (const holding of this.holding.values()) {
@@ -229,11 +275,13 @@ export class QueueWorker {
           holding.execution.abort(new Error('the worker is stopping'));
           holding.release();
         }
-        await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 3000))]);
+        await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
       }
     }
     await this.python.close();
+    await Promise.race([Promise.all(this.sending), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     this.subscriber?.disconnect();
     this.commands?.disconnect();
+    this.blocking?.disconnect();
   }
 }
