@@ -29,7 +29,8 @@ export function channelEntries(event: RunEvent): ChannelEntry[] {
     case 'task-retrying':
       return [{ level: 'warn', text }];
     case 'run-finished':
-      return [{ level: event.status === 'succeeded' ? 'info' : 'error', text }];
+      // A cancel is what the user asked for: a warning, not an error.
+      return [{ level: event.status === 'succeeded' ? 'info' : event.status === 'cancelled' ? 'warn' : 'error', text }];
     case 'task-log':
     case 'run-log': {
       const level = event.level && CHANNEL_LEVELS[event.level];
@@ -40,4 +41,29 @@ export function channelEntries(event: RunEvent): ChannelEntry[] {
       break;
   }
   return text.split('\n').map((line) => ({ level: 'info', text: line }));
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * A time as the log output channel prints it before each entry (VS Code's log files:
+ * `2025-05-01 14:03:07.042`, local time).
+ */
+export function logTimestamp(time: number): string {
+  const d = new Date(time);
+  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** The level names the log output channel prints (`[warning]`, as its log files spell it). */
+const LEVEL_NAMES: Record<ChannelLevel, string> = { info: 'info', warn: 'warning', error: 'error' };
+
+/**
+ * A recorded event as the log output channel would have shown it when it happened: each entry with the
+ * event's own time and its level, as the channel prints them (a replay is written to a plain channel,
+ * which stamps nothing; the log channel would stamp every line with the time of the replay).
+ */
+export function replayedLines(event: RunEvent): string[] {
+  const time = logTimestamp(event.time);
+  return channelEntries(event).map(({ level, text }) => `${time} [${LEVEL_NAMES[level]}] ${text}`);
 }

@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import { locateAll } from '../engine/config/json-scan';
 import { LineIndex } from '../engine/config/text';
 import { Commands, type RunJobArguments } from '../server/protocol';
-import { type Ctx, RESTRICTED_MESSAGE } from './ctx';
+import { type Ctx, refuseUntrusted } from './ctx';
 import type { JobEntry } from './jobs';
 import { relativePaths } from './paths';
 import type { RunInfo } from './runs';
 import { setUpProjectCommand } from './set-up-project';
+import { type JobRef, type RunRef, showJobGraphWithHook, showRunWithHook } from './show-run';
 import type { Node } from './tree-view';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -19,6 +20,34 @@ function isRunArguments(value: unknown): value is RunJobArguments {
   return (
     typeof value === 'object' && value !== null && typeof (value as RunJobArguments).uri === 'string' && typeof (value as RunJobArguments).job === 'string'
   );
+}
+
+/** A run given by reference (the end-of-run notification, the status bar, another extension): `root` and `job` may be left out. */
+function isRunRef(value: unknown): value is Pick<RunRef, 'runId' | 'configFile'> & Partial<RunRef> {
+  return typeof value === 'object' && value !== null && typeof (value as RunRef).runId === 'string' && typeof (value as RunRef).configFile === 'string';
+}
+
+function isJobRef(value: unknown): value is JobRef {
+  return typeof value === 'object' && value !== null && typeof (value as JobRef).configFile === 'string' && typeof (value as JobRef).job === 'string';
+}
+
+/** The run a command was given: a run item of the tree (or one of its stages or tasks), or a reference to one. */
+async function runOf(ctx: Ctx, arg: unknown): Promise<RunInfo | undefined> {
+  if (isNode(arg)) return arg.kind === 'job' ? undefined : arg.run;
+  if (!isRunRef(arg)) return undefined;
+  const live = ctx.runs.get(arg.runId);
+  if (live) return live;
+  const root = arg.root ?? ctx.jobs.all().find((c) => c.file === arg.configFile)?.root;
+  return root === undefined ? undefined : ctx.runs.find(root, arg.runId);
+}
+
+/** A run's log: the output channel while it goes; once it has ended, its record replayed with each event's time. */
+async function showLogOf(ctx: Ctx, run: RunInfo): Promise<void> {
+  if (run.controller) {
+    ctx.log.channel.show(true);
+    return;
+  }
+  await ctx.log.showRecorded(run.runId, (onEvent) => ctx.runs.replay(run, onEvent));
 }
 
 interface JobItem extends vscode.QuickPickItem {
@@ -42,7 +71,7 @@ function jobItem(entry: JobEntry): JobItem {
  * Asks which job to run: every job of every config, with its config and whether errors stop it. The
  * list follows the server while it is open (a config just saved or found shows up).
  */
-async function pickJob(ctx: Ctx): Promise<JobEntry | undefined> {
+async function pickJob(ctx: Ctx, title = 'FastAsyncio: Run Job', placeholder = 'Pick a job to run'): Promise<JobEntry | undefined> {
   await ctx.jobs.ready();
   if (ctx.jobs.jobs().length === 0) {
     const why = ctx.jobs.unavailable ?? 'no job configs (job_config.json or *.job.json) in this workspace';
@@ -50,8 +79,8 @@ async function pickJob(ctx: Ctx): Promise<JobEntry | undefined> {
     return undefined;
   }
   const pick = vscode.window.createQuickPick<JobItem>();
-  pick.title = 'FastAsyncio: Run Job';
-  pick.placeholder = 'Pick a job to run';
+  pick.title = title;
+  pick.placeholder = placeholder;
   pick.matchOnDescription = true;
   pick.items = ctx.jobs.jobs().map(jobItem);
   const disposables = [pick, ctx.jobs.onDidChange(() => (pick.items = ctx.jobs.jobs().map(jobItem)))];
@@ -96,7 +125,7 @@ async function reveal(entry: JobEntry, taskId?: string): Promise<void> {
 export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
   [Commands.runJob]: (ctx) => async (arg?: unknown) => {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(RESTRICTED_MESSAGE);
+      void refuseUntrusted();
       return;
     }
     if (isRunArguments(arg)) {
@@ -117,7 +146,11 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
   },
 
   'fastasyncio.rerun': (ctx) => async (arg?: unknown) => {
-    const target = isNode(arg) ? { file: arg.entry.config.file, job: arg.entry.job.name } : ctx.lastRun;
+    const target = isNode(arg)
+      ? { file: arg.entry.config.file, job: arg.entry.job.name }
+      : isJobRef(arg)
+        ? { file: arg.configFile, job: arg.job }
+        : ctx.lastRun;
     if (!target) {
       void vscode.window.showInformationMessage('FastAsyncio: nothing to re-run yet.');
       return;
@@ -125,13 +158,35 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
     await ctx.runJob(target.file, target.job);
   },
 
+  // Without a run: the output channel. A past run: its record, each line with its event's time.
   'fastasyncio.showRunLog': (ctx) => async (arg?: unknown) => {
-    ctx.log.channel.show(true);
-    if (isNode(arg) && arg.kind === 'run' && !arg.run.controller) {
-      // A past run: replay its record into the channel, streamed.
-      ctx.log.channel.info(`── recorded run ${arg.run.runId} ──`);
-      await ctx.runs.replay(arg.run, (event) => ctx.log.write(event));
+    const run = await runOf(ctx, arg);
+    if (run) await showLogOf(ctx, run);
+    else ctx.log.channel.show(true);
+  },
+
+  // A run's picture, by the run view when one is plugged in (show-run.ts); until then, its log.
+  'fastasyncio.showRun': (ctx) => async (arg?: unknown) => {
+    const run = arg === undefined ? ctx.runs.latest() : await runOf(ctx, arg);
+    if (!run?.runId) {
+      const why = arg === undefined ? 'no run in this window yet: pick a past run in the FastAsyncio view' : 'that run has no record';
+      void vscode.window.showInformationMessage(`FastAsyncio: ${why}.`);
+      return;
     }
+    if (!showRunWithHook(run)) await showLogOf(ctx, run);
+  },
+
+  // A job's graph, by the graph view when one is plugged in (show-run.ts).
+  'fastasyncio.showJobGraph': (ctx) => async (arg?: unknown) => {
+    let job: JobRef | undefined;
+    if (isNode(arg)) job = { configFile: arg.entry.config.file, job: arg.entry.job.name };
+    else if (isRunArguments(arg)) job = { configFile: vscode.Uri.parse(arg.uri).fsPath, job: arg.job };
+    else if (isJobRef(arg)) job = { configFile: arg.configFile, job: arg.job };
+    else {
+      const entry = await pickJob(ctx, 'FastAsyncio: Show Job Graph', 'Pick a job to show');
+      job = entry && { configFile: entry.config.file, job: entry.job.name };
+    }
+    if (job && !showJobGraphWithHook(job)) void vscode.window.showInformationMessage(`FastAsyncio: the graph view is not available (${job.job}).`);
   },
 
   'fastasyncio.validateWorkspace': (ctx) => async () => {

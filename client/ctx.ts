@@ -10,11 +10,18 @@ import { pickPython } from './python';
 import { usesPython } from '../engine/run/module-executor';
 import { describeChoice } from './python-choice';
 import { RunController } from './runs';
-import { RunStatusBar, showRunProgress } from './status';
+import { notifyRunEnd, RunStatusBar, showRunProgress } from './status';
 import { JobsTree } from './tree-view';
+import { redisOf, type WhereItem, whereItems } from './workers-choice';
 
 export const RESTRICTED_MESSAGE =
   "FastAsyncio: running jobs is disabled in Restricted Mode, because it executes the workspace's task code. Trust the workspace to run jobs; validation keeps working.";
+
+/** Says why a job does not run in Restricted Mode, and offers to manage the workspace's trust. */
+export async function refuseUntrusted(): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(RESTRICTED_MESSAGE, 'Manage Workspace Trust');
+  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+}
 
 /** The extension's state, handed to every command. */
 export class Ctx implements vscode.Disposable {
@@ -33,7 +40,7 @@ export class Ctx implements vscode.Disposable {
   /** Runs a job after the checks a user expects: trusted workspace, saved config, no error that stops the job. */
   async runJob(file: string, job: string): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(RESTRICTED_MESSAGE);
+      void refuseUntrusted();
       return;
     }
     const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
@@ -58,6 +65,20 @@ export class Ctx implements vscode.Disposable {
       }
       throw error;
     }
+    // With a Redis set: locally, or on workers through it? Escape runs nothing.
+    const redis = redisOf(settings.redis, process.env);
+    let where: WhereItem | undefined;
+    if (redis) {
+      where = await vscode.window.showQuickPick(whereItems(redis, process.env), {
+        title: `FastAsyncio: Run ${job}`,
+        placeHolder: 'Where should its tasks run?',
+      });
+      if (!where) return;
+      if (where.problem) {
+        void vscode.window.showErrorMessage(`FastAsyncio: ${where.problem}.`);
+        return;
+      }
+    }
     this.lastRun = { file, job };
     // The engine's first line of the run names the interpreter and where it came from.
     const choice = usesPython(found.job) ? await pickPython(file, settings.python, this.log.channel) : undefined;
@@ -65,9 +86,15 @@ export class Ctx implements vscode.Disposable {
       jobConcurrency: found.job.maxConcurrency,
       python: choice?.python,
       pythonFrom: choice && describeChoice(choice),
+      workers: where?.workers,
     });
     this.log.channel.show(true);
     showRunProgress(this.runs, run);
+    // How it ended, once it has (a run that could not start says so below).
+    void run.done?.then(
+      () => notifyRunEnd(run),
+      () => undefined,
+    );
     run.done?.catch((error: unknown) => {
       const message = error instanceof ConfigError || error instanceof JobNotFoundError ? error.message : String(error);
       void vscode.window.showErrorMessage(`FastAsyncio: ${relativePaths(message)}`);

@@ -2,23 +2,58 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../engine/run/events';
-import { channelEntries } from './channel-lines';
+import { channelEntries, replayedLines } from './channel-lines';
 import { frameLinks } from './traceback-links';
 
 /**
  * The "FastAsyncio" log output channel: a timestamped line per run event (the channel adds the time),
  * the tasks' own `ctx.log` and `logging` lines (warnings and errors at their level), and errors with their
  * stacks or tracebacks. syntaxes/fastasyncio-log.tmLanguage.json colours statuses, task names and durations.
+ *
+ * A recorded run's log ("Show Run Log" on a past run) goes to a second, plain channel, "FastAsyncio
+ * Recorded Run", one run at a time: a log channel stamps each line with the time it is written, and a
+ * replay must keep each event's own time. Its lines look the same (time, level, text; `log` language).
  */
 export class RunLog implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('FastAsyncio', { log: true });
+  private recordedChannel: vscode.OutputChannel | undefined;
+  /** Bumped by each replay: a replay that another one replaced stops writing. */
+  private replays = 0;
 
   write(event: RunEvent): void {
     for (const { level, text } of channelEntries(event)) this.channel[level](text);
   }
 
+  /**
+   * Shows a recorded run's events in "FastAsyncio Recorded Run", each line with the time it happened.
+   * `replay` streams the record's events to its callback. Resolves to how many events were shown.
+   */
+  async showRecorded(runId: string, replay: (onEvent: (event: RunEvent) => void) => Promise<void>): Promise<number> {
+    const channel = (this.recordedChannel ??= vscode.window.createOutputChannel('FastAsyncio Recorded Run', 'log'));
+    const replayId = ++this.replays;
+    channel.clear();
+    channel.show(true);
+    let pending: string[] = [];
+    let events = 0;
+    // Written in chunks: a run of 10,000 tasks has some 20,000 lines.
+    const flush = () => {
+      if (pending.length && replayId === this.replays) channel.append(`${pending.join('\n')}\n`);
+      pending = [];
+    };
+    await replay((event) => {
+      if (replayId !== this.replays) return;
+      events++;
+      pending.push(...replayedLines(event));
+      if (pending.length >= 500) flush();
+    });
+    flush();
+    if (events === 0 && replayId === this.replays) channel.appendLine(`The record of run ${runId} is gone or empty.`);
+    return events;
+  }
+
   dispose(): void {
     this.channel.dispose();
+    this.recordedChannel?.dispose();
   }
 }
 

@@ -4,6 +4,7 @@ import type { RunEvent, RunSummary } from '../engine/run/events';
 import { runJobInChild } from '../engine/run/child-runner';
 import { inspectRun, recordedState, replayRun } from '../engine/run/recorded-runs';
 import { runIds } from '../engine/run/records';
+import type { WorkersOptions } from '../engine/run/run-job';
 import { RunState } from '../engine/run/summary';
 import type { RunSettings } from '../server/protocol';
 
@@ -47,16 +48,17 @@ export class RunController implements vscode.Disposable {
    * `config` was just read and checked by the caller: the worker runs that very text, not analysed again
    * here. `settings` are the server's for this config. `jobConcurrency` is the job's own `maxConcurrency`:
    * the default setting applies only without one. `python` is the interpreter picked for the run
-   * (python.ts) and `pythonFrom` where from; without one the engine chooses.
+   * (python.ts) and `pythonFrom` where from; without one the engine chooses. `workers`: the tasks run on
+   * workers through that Redis (workers-choice.ts), else in the child process.
    */
   start(
     config: ReadConfig,
     root: string,
     job: string,
     settings: RunSettings,
-    options: { jobConcurrency?: number; python?: string; pythonFrom?: string } = {},
+    options: { jobConcurrency?: number; python?: string; pythonFrom?: string; workers?: WorkersOptions } = {},
   ): RunInfo {
-    const { jobConcurrency, python, pythonFrom } = options;
+    const { jobConcurrency, python, pythonFrom, workers } = options;
     const configFile = config.file;
     const controller = new AbortController();
     const state = new RunState();
@@ -70,6 +72,7 @@ export class RunController implements vscode.Disposable {
       concurrency: jobConcurrency === undefined ? settings.defaultConcurrency : undefined,
       record: { keep: settings.keepRuns },
       ...(python ? { python, pythonFrom } : {}),
+      ...(workers ? { workers } : {}),
       onEvent: (event) => {
         state.apply(event);
         if (!run.runId) {
@@ -95,6 +98,11 @@ export class RunController implements vscode.Disposable {
 
   get(runId: string): RunInfo | undefined {
     return this.live.get(runId);
+  }
+
+  /** The run started last in this window, going or ended. */
+  latest(): RunInfo | undefined {
+    return [...this.live.values()].at(-1);
   }
 
   /**
@@ -138,6 +146,18 @@ export class RunController implements vscode.Disposable {
   private forget(root: string, ids: readonly string[]): void {
     const present = new Set(ids);
     for (const [key, run] of this.records) if (run.root === root && !present.has(run.runId)) this.records.delete(key);
+  }
+
+  /**
+   * A run by its id: the live one, else the one its record in `root` tells (undefined when there is no
+   * record). For "Show Run" given a run's id and config only.
+   */
+  async find(root: string, runId: string): Promise<RunInfo | undefined> {
+    const live = this.live.get(runId);
+    if (live) return live;
+    const record = await inspectRun(root, runId);
+    if (!record) return undefined;
+    return { runId, job: record.job, configFile: record.started?.configFile ?? '', root, state: await recordedState(record) };
   }
 
   /** Replays a past run's recorded events (for "Show Run Log"), streamed from its record. */

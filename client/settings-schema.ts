@@ -67,6 +67,15 @@ export const SETTINGS_CONTRIBUTION: Record<SettingKey, SettingSchema> = {
       'The Python interpreter for jobs with Python tasks: a path (${workspaceFolder} and paths relative to the workspace folder are resolved) or a command on the PATH. Empty: the interpreter selected in the Python extension, else a .venv or venv in the project, python3, python. The FASTASYNCIO_PYTHON environment variable, when set, wins over all of these.',
     scope: 'machine-overridable',
   },
+  // machine-overridable too: which Redis is reachable, and how (localhost, a tunnel), depends on the
+  // machine the extension runs on, and the URL may hold a password that Settings Sync must not carry to
+  // other machines; a workspace or a folder (each project its own Redis) may still set one.
+  'fastasyncio.redisUrl': {
+    type: 'string',
+    description:
+      'The Redis through which jobs can run their tasks on workers (fastasyncio worker <config> --redis URL, on this or other machines): a redis:// or rediss:// (TLS) URL, with :password@ if need be (it is shown masked). When set, Run Job asks whether to run locally or on workers. Empty: the FASTASYNCIO_REDIS_URL environment variable, when set.',
+    scope: 'machine-overridable',
+  },
   'fastasyncio.trace.server': {
     type: 'string',
     enum: ['off', 'messages', 'verbose'],

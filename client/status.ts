@@ -1,32 +1,79 @@
 import * as vscode from 'vscode';
+import { runOutcome } from './run-outcome';
 import type { RunController, RunInfo } from './runs';
+import type { RunRef } from './show-run';
 
-/** While runs go: a status bar item (`job1 3/5`) for the latest, which shows the log when clicked. */
+/** The status bar item's command once a run has ended: shows that run and puts the item away. */
+const OPEN_RESULT = 'fastasyncio.openRunResult';
+
+/** A run as the commands take it (only its reference: its controller and state stay here). */
+export function runRef(run: RunInfo): RunRef {
+  return { runId: run.runId, configFile: run.configFile, root: run.root, job: run.job };
+}
+
+/**
+ * A status bar item: while runs go, the latest (`job1 3/5`), which shows the log when clicked; once the
+ * last one has ended, how it ended (`job1 failed`), which stays until the next run or a click (that
+ * shows the run).
+ */
 export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('fastasyncio.run', vscode.StatusBarAlignment.Left, 10);
-  private readonly subscription: vscode.Disposable;
+  private readonly disposables: vscode.Disposable[];
+  /** The run that ended last, shown while no run goes. */
+  private result: RunInfo | undefined;
 
-  constructor(runs: RunController) {
+  constructor(private readonly runs: RunController) {
     this.item.name = 'FastAsyncio Run';
-    this.item.command = 'fastasyncio.showRunLog';
-    this.subscription = runs.onDidChange(() => this.update(runs.active()));
+    this.disposables = [
+      this.item,
+      runs.onDidChange(({ run }) => this.update(run)),
+      // Not declared in package.json: the item's own click, with nothing to offer in the palette.
+      vscode.commands.registerCommand(OPEN_RESULT, () => this.openResult()),
+    ];
   }
 
-  private update(active: RunInfo[]): void {
-    const run = active.at(-1);
-    if (!run) {
-      this.item.hide();
+  private update(changed: RunInfo): void {
+    const active = this.runs.active();
+    if (active.length > 0) {
+      this.result = undefined;
+      this.showRunning(active);
       return;
     }
+    // No run goes: the one that changed has just ended. A run that never started (its config could not
+    // run) leaves nothing to show.
+    this.result = changed.state.finished && changed.runId ? changed : undefined;
+    if (this.result) this.showResult(this.result);
+    else this.item.hide();
+  }
+
+  private showRunning(active: RunInfo[]): void {
+    const run = active.at(-1)!;
     const total = run.state.started?.tasks.length ?? 0;
     this.item.text = `$(sync~spin) ${run.job} ${run.state.ended}/${total}${active.length > 1 ? ` (+${active.length - 1})` : ''}`;
     this.item.tooltip = `FastAsyncio: ${run.job} is running (${run.runId}). Click to show its log.`;
+    this.item.command = 'fastasyncio.showRunLog';
+    this.item.backgroundColor = undefined;
     this.item.show();
   }
 
+  private showResult(run: RunInfo): void {
+    const outcome = runOutcome(run.state);
+    this.item.text = outcome.statusText;
+    this.item.tooltip = `FastAsyncio: ${outcome.message} (${run.runId}). Click to show the run.`;
+    this.item.command = OPEN_RESULT;
+    this.item.backgroundColor = outcome.failed ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.show();
+  }
+
+  private async openResult(): Promise<void> {
+    const run = this.result;
+    this.result = undefined;
+    this.item.hide();
+    if (run) await vscode.commands.executeCommand('fastasyncio.showRun', runRef(run));
+  }
+
   dispose(): void {
-    this.subscription.dispose();
-    this.item.dispose();
+    for (const d of this.disposables) d.dispose();
   }
 }
 
@@ -51,4 +98,36 @@ export function showRunProgress(runs: RunController, run: RunInfo): void {
       }
     },
   );
+}
+
+function showMessage(severity: 'info' | 'warning' | 'error', message: string, actions: string[]): Thenable<string | undefined> {
+  switch (severity) {
+    case 'info':
+      return vscode.window.showInformationMessage(message, ...actions);
+    case 'warning':
+      return vscode.window.showWarningMessage(message, ...actions);
+    case 'error':
+      return vscode.window.showErrorMessage(message, ...actions);
+  }
+}
+
+/**
+ * When a run has ended: a notification of how (`job1 succeeded in 3.10s`, `job1 failed: Task3`,
+ * `job1 cancelled`) with "Show Run", "Show Log" and, when it failed, "Re-run".
+ */
+export async function notifyRunEnd(run: RunInfo): Promise<void> {
+  if (!run.state.finished || !run.runId) return;
+  const outcome = runOutcome(run.state);
+  const choice = await showMessage(outcome.severity, `FastAsyncio: ${outcome.message}`, ['Show Run', 'Show Log', ...(outcome.failed ? ['Re-run'] : [])]);
+  switch (choice) {
+    case 'Show Run':
+      await vscode.commands.executeCommand('fastasyncio.showRun', runRef(run));
+      break;
+    case 'Show Log':
+      await vscode.commands.executeCommand('fastasyncio.showRunLog');
+      break;
+    case 'Re-run':
+      await vscode.commands.executeCommand('fastasyncio.rerun', runRef(run));
+      break;
+  }
 }

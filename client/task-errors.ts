@@ -45,9 +45,12 @@ function codeBlock(code: string): string {
   return `${fence}text\n${code}\n${fence}`;
 }
 
-/** A task's tooltip in Markdown: `**Task3** failed`, the error's message, its stack in a code block. */
-export function taskTooltip(task: string, status: TaskStatus, error: ErrorInfo | undefined): string {
-  const parts = [`**${escapeMarkdown(task)}** ${status}`];
+/**
+ * A task's tooltip in Markdown: `**Task3** failed`, `on worker w1` when its last attempt ran on one, the
+ * error's message, its stack in a code block.
+ */
+export function taskTooltip(task: string, status: TaskStatus, error: ErrorInfo | undefined, worker?: string): string {
+  const parts = [`**${escapeMarkdown(task)}** ${status}${worker ? ` on worker ${escapeMarkdown(worker)}` : ''}`];
   if (error?.message) parts.push(escapeMarkdown(cut(error.message, MAX_MESSAGE_CHARS)));
   if (error?.stack) parts.push(codeBlock(shortenStack(error.stack)));
   return parts.join('\n\n');

@@ -6,12 +6,18 @@ import type { JobEntry, JobIndex } from './jobs';
 import { relativePaths } from './paths';
 import { type RunController, type RunInfo, runningElsewhere } from './runs';
 import { TaskErrors, taskTooltip } from './task-errors';
+import { taskDescription } from './task-item';
+import { effectiveConcurrency, plannedTaskDescription, runItemId, stageDescription } from './tree-items';
 
+/**
+ * The tree's nodes. A job without runs shows its plan: its stages and tasks without a run (`run`
+ * undefined), as the server analysed the config.
+ */
 export type Node =
   | { kind: 'job'; id: string; entry: JobEntry }
   | { kind: 'run'; id: string; entry: JobEntry; run: RunInfo; latest: boolean }
-  | { kind: 'stage'; id: string; entry: JobEntry; run: RunInfo; stage: PlannedStage }
-  | { kind: 'task'; id: string; entry: JobEntry; run: RunInfo; task: string };
+  | { kind: 'stage'; id: string; entry: JobEntry; run?: RunInfo; stage: PlannedStage }
+  | { kind: 'task'; id: string; entry: JobEntry; run?: RunInfo; task: string };
 
 const ICONS: Record<TaskStatus | RunStatus, [string, string?]> = {
   pending: ['circle-outline'],
@@ -30,6 +36,9 @@ function icon(status: TaskStatus | RunStatus): vscode.ThemeIcon {
 }
 
 const jobId = (entry: JobEntry) => `job:${entry.config.file}#${entry.job.name}`;
+/** Stages and tasks are a run's, else the job's plan's. */
+const stageId = (entry: JobEntry, run: RunInfo | undefined, index: number) => `stage:${run ? run.runId : jobId(entry)}:${index}`;
+const taskId = (entry: JobEntry, run: RunInfo | undefined, task: string) => `task:${run ? run.runId : jobId(entry)}:${task}`;
 
 /** A job's tooltip lists this many stages of its plan at most. */
 const MAX_TOOLTIP_STAGES = 12;
@@ -42,8 +51,10 @@ function stageStatus(run: RunInfo, stage: PlannedStage): TaskStatus {
 }
 
 /**
- * "FastAsyncio Jobs": each job; under it its runs (live, then recorded); under a run its stages (which
- * tasks run together, which wait for which); under a stage its tasks with a live status.
+ * The "FastAsyncio" view: each job; under it its runs (live, then recorded: as many as
+ * `fastasyncio.keepRuns` keeps), the newest expanded; under a run its stages (which tasks run together,
+ * which wait for which); under a stage its tasks with a live status. A job that has not run shows its
+ * plan's stages and tasks.
  */
 export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -127,16 +138,17 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     }
     const { entry } = node;
     switch (node.kind) {
-      case 'job':
-        return (await this.runs.runsOf(entry.config.root, entry.config.file, entry.job.name)).map((run, i) =>
-          this.keep({ kind: 'run', id: `run:${run.runId}`, entry, run, latest: i === 0 }),
-        );
+      case 'job': {
+        const runs = await this.runs.runsOf(entry.config.root, entry.config.file, entry.job.name, entry.config.run.keepRuns);
+        if (runs.length === 0) return entry.job.stages.map((stage) => this.keep({ kind: 'stage', id: stageId(entry, undefined, stage.index), entry, stage }));
+        return runs.map((run, i) => this.keep({ kind: 'run', id: `run:${run.runId}`, entry, run, latest: i === 0 }));
+      }
       case 'run':
         return (node.run.state.started?.stages ?? []).map((stage) =>
-          this.keep({ kind: 'stage', id: `stage:${node.run.runId}:${stage.index}`, entry, run: node.run, stage }),
+          this.keep({ kind: 'stage', id: stageId(entry, node.run, stage.index), entry, run: node.run, stage }),
         );
       case 'stage':
-        return node.stage.tasks.map((task) => this.keep({ kind: 'task', id: `task:${node.run.runId}:${task}`, entry, run: node.run, task }));
+        return node.stage.tasks.map((task) => this.keep({ kind: 'task', id: taskId(entry, node.run, task), entry, run: node.run, task }));
       case 'task':
         return [];
     }
@@ -144,12 +156,12 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   /** The tooltip of a failed task: its error's message and stack (a Python traceback, a JavaScript stack). */
   async resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
-    if (node.kind !== 'task' || item.tooltip !== undefined) return item;
+    if (node.kind !== 'task' || !node.run || item.tooltip !== undefined) return item;
     const summary = node.run.state.tasks[node.task];
     if (!summary) return item;
     const recorded = await this.errors.get(recordFile(node.run.root, node.run.runId), node.task);
     const error = recorded ?? (summary.error === undefined ? undefined : { message: summary.error });
-    item.tooltip = new vscode.MarkdownString(taskTooltip(node.task, summary.status, error));
+    item.tooltip = new vscode.MarkdownString(taskTooltip(node.task, summary.status, error, summary.worker));
     return item;
   }
 
@@ -160,10 +172,11 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       case 'run':
         return this.nodes.get(jobId(node.entry));
       case 'stage':
-        return this.nodes.get(`run:${node.run.runId}`);
+        return this.nodes.get(node.run ? `run:${node.run.runId}` : jobId(node.entry));
       case 'task': {
-        const stage = node.run.state.started?.stages.find((s) => s.tasks.includes(node.task));
-        return stage && this.nodes.get(`stage:${node.run.runId}:${stage.index}`);
+        const stages = node.run ? node.run.state.started?.stages : node.entry.job.stages;
+        const stage = stages?.find((s) => s.tasks.includes(node.task));
+        return stage && this.nodes.get(stageId(node.entry, node.run, stage.index));
       }
     }
   }
@@ -175,7 +188,7 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       case 'run':
         return this.runItem(node.run, node.latest);
       case 'stage':
-        return this.stageItem(node.run, node.stage);
+        return this.stageItem(node.entry, node.run, node.stage);
       case 'task':
         return this.taskItem(node.entry, node.run, node.task);
     }
@@ -202,12 +215,12 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     return item;
   }
 
-  /** The latest run of a job is open; older ones are folded. */
+  /** The newest run of a job is open; older ones are folded (their items take another id: see runItemId). */
   private runItem(run: RunInfo, latest: boolean): vscode.TreeItem {
     const started = run.state.started ? new Date(run.state.started.time) : undefined;
-    const state = latest || run.controller ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const state = latest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(`Run ${started ? started.toLocaleTimeString() : ''}`.trim(), state);
-    item.id = `run:${run.runId}`;
+    item.id = runItemId(run.runId, latest);
     const total = run.state.started?.tasks.length ?? 0;
     // A run interrupted (its process gone without finishing it) has ended: its status says so and its error why.
     item.description = run.state.finished
@@ -219,30 +232,38 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     return item;
   }
 
-  private stageItem(run: RunInfo, stage: PlannedStage): vscode.TreeItem {
+  /**
+   * A stage: what it waits for, and how many of its tasks run at once: a run's own limit, else (the
+   * plan) the job's `maxConcurrency` or the `fastasyncio.defaultConcurrency` setting.
+   */
+  private stageItem(entry: JobEntry, run: RunInfo | undefined, stage: PlannedStage): vscode.TreeItem {
     const item = new vscode.TreeItem(
       `Stage ${stage.index}${stage.after.length ? ` · after ${stage.after.join(', ')}` : ''}`,
       vscode.TreeItemCollapsibleState.Expanded,
     );
-    item.id = `stage:${run.runId}:${stage.index}`;
-    item.description = stage.tasks.length > 1 ? `${stage.tasks.length} tasks in parallel` : '1 task';
-    item.iconPath = icon(stageStatus(run, stage));
+    item.id = stageId(entry, run, stage.index);
+    const concurrency = run ? run.state.started?.concurrency : effectiveConcurrency(entry.job.maxConcurrency, entry.config.run.defaultConcurrency);
+    item.description = stageDescription(stage.tasks.length, concurrency);
+    item.iconPath = icon(run ? stageStatus(run, stage) : 'pending');
     item.contextValue = 'stage';
     return item;
   }
 
-  private taskItem(entry: JobEntry, run: RunInfo, task: string): vscode.TreeItem {
-    // An interrupted run's record is completed when it is read: no task of it is left spinning.
-    const summary = run.state.tasks[task] ?? { status: 'pending', attempts: 0, durationMs: 0 };
+  private taskItem(entry: JobEntry, run: RunInfo | undefined, task: string): vscode.TreeItem {
     const item = new vscode.TreeItem(task, vscode.TreeItemCollapsibleState.None);
-    item.id = `task:${run.runId}:${task}`;
-    const parts: string[] = [summary.status];
-    if (summary.status !== 'pending' && summary.status !== 'running') parts.push(formatDuration(summary.durationMs));
-    if (summary.attempts > 1 || (summary.status === 'running' && summary.attempts > 0)) parts.push(`attempt ${summary.attempts}`);
-    item.description = parts.join(' · ');
-    item.iconPath = icon(summary.status);
-    // A failed task's tooltip (with its stack, read from the record) is made when it is shown: resolveTreeItem.
-    if (!summary.error) item.tooltip = new vscode.MarkdownString(taskTooltip(task, summary.status, undefined));
+    item.id = taskId(entry, run, task);
+    if (run) {
+      // An interrupted run's record is completed when it is read: no task of it is left spinning.
+      const summary = run.state.tasks[task] ?? { status: 'pending', attempts: 0, durationMs: 0 };
+      item.description = taskDescription(summary);
+      item.iconPath = icon(summary.status);
+      // A failed task's tooltip (with its stack, read from the record) is made when it is shown: resolveTreeItem.
+      if (!summary.error) item.tooltip = new vscode.MarkdownString(taskTooltip(task, summary.status, undefined, summary.worker));
+    } else {
+      // The plan: what the task waits for.
+      item.description = plannedTaskDescription(entry.job.tasks.find((t) => t.id === task)?.dependencies ?? []);
+      item.iconPath = icon('pending');
+    }
     item.contextValue = 'task';
     const module = entry.job.tasks.find((t) => t.id === task)?.module;
     if (module) item.command = { command: 'vscode.open', title: 'Open Task Module', arguments: [vscode.Uri.file(module)] };

@@ -31,6 +31,11 @@ export interface FastAsyncioSettings {
    * relative to the workspace folder are resolved) or a command on the PATH.
    */
   pythonPath?: string;
+  /**
+   * The Redis that runs on workers (`fastasyncio worker`) go through: a `redis://` or `rediss://` URL,
+   * with a password if need be. Never logged; shown with its password masked.
+   */
+  redisUrl?: string;
   trace: { server: TraceSetting };
 }
 
@@ -130,6 +135,11 @@ export interface RunSettings {
    * the client asks the Python extension, else the engine chooses.
    */
   python?: string;
+  /**
+   * `fastasyncio.redisUrl`, when set: Run Job then offers to run the tasks on workers through it (the
+   * client falls back on its own FASTASYNCIO_REDIS_URL). May hold a password: never log it.
+   */
+  redis?: string;
 }
 
 /** One config as the server analysed it: its open document's text, else the disk's. */

@@ -28,6 +28,8 @@ export function readSettings(...sources: unknown[]): FastAsyncioSettings {
     if (Number.isInteger(source.keepRuns) && (source.keepRuns as number) >= 0) settings.keepRuns = source.keepRuns as number;
     const pythonPath = nonEmpty(source.pythonPath);
     if (pythonPath) settings.pythonPath = pythonPath.trim();
+    const redisUrl = nonEmpty(source.redisUrl);
+    if (redisUrl) settings.redisUrl = redisUrl.trim();
     const trace = isRecord(source.trace) ? source.trace.server : undefined;
     if (TRACE.includes(trace as TraceSetting)) settings.trace = { server: trace as TraceSetting };
   }

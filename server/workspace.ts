@@ -80,9 +80,15 @@ export class Workspace {
 
   /** What a run of the config uses from the settings, paths resolved against its workspace folder. */
   runSettings(file: string): RunSettings {
-    const { defaultConcurrency, keepRuns, pythonPath } = this.settingsOf(file);
+    const { defaultConcurrency, keepRuns, pythonPath, redisUrl } = this.settingsOf(file);
     const python = resolvePythonPath(pythonPath, this.folderOf(file) ?? path.dirname(file));
-    return { ...this.defaults(file), ...(defaultConcurrency === undefined ? {} : { defaultConcurrency }), keepRuns, ...(python ? { python } : {}) };
+    return {
+      ...this.defaults(file),
+      ...(defaultConcurrency === undefined ? {} : { defaultConcurrency }),
+      keepRuns,
+      ...(python ? { python } : {}),
+      ...(redisUrl ? { redis: redisUrl } : {}),
+    };
   }
 
   folderOf(file: string): string | undefined {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { channelEntries } from '../../client/channel-lines';
+import { channelEntries, logTimestamp, replayedLines } from '../../client/channel-lines';
 import { frameLinks } from '../../client/traceback-links';
 import type { RunEvent } from '../../engine/run/events';
 
@@ -51,6 +51,78 @@ describe('the output channel', () => {
     assert.equal(channelEntries(skipped)[0].level, 'warn');
     const ok: RunEvent = { type: 'task-finished', ...base, task: 'T', status: 'succeeded', attempts: 1, durationMs: 3 };
     assert.deepEqual(channelEntries(ok), [{ level: 'info', text: '✓ T succeeded in 3ms' }]);
+  });
+});
+
+describe("a run's end in the output channel", () => {
+  const finished = (status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted'): RunEvent => ({
+    type: 'run-finished',
+    ...base,
+    status,
+    durationMs: 1500,
+    summary: { job: 'job1', runId: 'r1', status, durationMs: 1500, tasks: {} },
+  });
+
+  it('is a warning when the run was cancelled (the user asked for it), an error when it failed or was interrupted', () => {
+    assert.deepEqual(channelEntries(finished('succeeded')), [{ level: 'info', text: '✓ job1 succeeded in 1.50s' }]);
+    assert.deepEqual(channelEntries(finished('cancelled')), [{ level: 'warn', text: '■ job1 cancelled in 1.50s' }]);
+    assert.equal(channelEntries(finished('failed'))[0].level, 'error');
+    assert.equal(channelEntries(finished('interrupted'))[0].level, 'error');
+  });
+});
+
+describe('a recorded run replayed ("Show Run Log")', () => {
+  // 2025-03-04 05:06:07.089 in the local time zone, as the log channel prints it.
+  const time = new Date(2025, 2, 4, 5, 6, 7, 89).getTime();
+
+  it('prints times as the log channel does: local, with milliseconds, padded', () => {
+    assert.equal(logTimestamp(time), '2025-03-04 05:06:07.089');
+    assert.equal(logTimestamp(new Date(2025, 11, 31, 23, 59, 59, 999).getTime()), '2025-12-31 23:59:59.999');
+  });
+
+  it("keeps each event's own time and level, in the log channel's format", () => {
+    const ok: RunEvent = { type: 'task-finished', ...base, time, task: 'Task1', status: 'succeeded', attempts: 1, durationMs: 3 };
+    assert.deepEqual(replayedLines(ok), ['2025-03-04 05:06:07.089 [info] ✓ Task1 succeeded in 3ms']);
+    const later: RunEvent = { ...ok, time: time + 61_000 };
+    assert.deepEqual(replayedLines(later), ['2025-03-04 05:07:08.089 [info] ✓ Task1 succeeded in 3ms']);
+    const warning: RunEvent = { type: 'task-log', ...base, time, task: 'Task1', message: 'disk almost full', level: 'warning' };
+    assert.deepEqual(replayedLines(warning), ['2025-03-04 05:06:07.089 [warning]   Task1: WARNING: disk almost full']);
+  });
+
+  it('prints the plan one stamped line per line, and a failure with its traceback under its one stamped line', () => {
+    const started: RunEvent = {
+      type: 'run-started',
+      ...base,
+      time,
+      job: 'job1',
+      configFile: '/p/configs/job_config.json',
+      root: '/p',
+      concurrency: null,
+      tasks: [
+        { id: 'Task1', className: 'Task1', dependencies: [], stage: 1 },
+        { id: 'Task2', className: 'Task2', dependencies: ['Task1'], stage: 2 },
+      ],
+      stages: [
+        { index: 1, tasks: ['Task1'], after: [] },
+        { index: 2, tasks: ['Task2'], after: ['Task1'] },
+      ],
+    };
+    assert.deepEqual(replayedLines(started), [
+      '2025-03-04 05:06:07.089 [info] job1: run r1, 2 tasks in 2 stages',
+      '2025-03-04 05:06:07.089 [info]   stage 1: Task1',
+      '2025-03-04 05:06:07.089 [info]   stage 2: Task2 (after Task1)',
+    ]);
+    const failed: RunEvent = {
+      type: 'task-finished',
+      ...base,
+      time,
+      task: 'Task3',
+      status: 'failed',
+      attempts: 1,
+      durationMs: 12,
+      error: { message: 'ValueError: bad input', stack: TRACEBACK },
+    };
+    assert.deepEqual(replayedLines(failed), [`2025-03-04 05:06:07.089 [error] ✗ Task3 failed in 12ms: ValueError: bad input\n${TRACEBACK}`]);
   });
 });
 

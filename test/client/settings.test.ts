@@ -33,3 +33,9 @@ test('fastasyncio.pythonPath is machine-overridable: a path of one machine, whic
   const props = manifest.contributes.configuration.properties as Record<string, { scope?: string; type?: string }>;
   assert.deepEqual(props['fastasyncio.pythonPath'], { ...props['fastasyncio.pythonPath'], type: 'string', scope: 'machine-overridable' });
 });
+
+test('fastasyncio.redisUrl is machine-overridable: a Redis as this machine reaches it, maybe with a password Settings Sync must not carry', () => {
+  const props = manifest.contributes.configuration.properties as Record<string, { scope?: string; type?: string; default?: unknown }>;
+  assert.deepEqual(props['fastasyncio.redisUrl'], { ...props['fastasyncio.redisUrl'], type: 'string', scope: 'machine-overridable' });
+  assert.equal(props['fastasyncio.redisUrl'].default, undefined, 'empty by default: FASTASYNCIO_REDIS_URL, else runs are local');
+});

@@ -1,13 +1,16 @@
-// The extension in a real VS Code (code-server): diagnostics in the Problems panel, Run Job from the
-// palette with the tree and the output channel, cancelling a run, config globs from the settings, and
-// Restricted Mode.
+// The extension in a real VS Code (code-server): the jobs' plans before any run, diagnostics in the
+// Problems panel, Run Job from the palette with the tree, the output channel and the end-of-run
+// notification, a failed run re-run, cancelling a run, config globs from the settings, and Restricted Mode.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe } from 'node:test';
+import { type TreeItem, waitUntil } from './harness';
 import { findVsix, ROOT, useVSCode } from './run';
 
 const EXAMPLES = path.join(ROOT, 'examples');
+/** The jobs view's name: its title reads it once ("FastAsyncio", not "FastAsyncio: FastAsyncio Jobs"). */
+const VIEW = 'FastAsyncio';
 const BROKEN = {
   jobs: [
     {
@@ -35,8 +38,54 @@ const SLOW = {
   ],
 };
 
+/** A job whose one task times out: its run fails. Its file sorts first, so that its rows are in view. */
+const TIMES_OUT = {
+  jobs: [{ name: 'times-out', handler: 'GenericJobHandler', tasks: [{ name: 'Task1', params: { seconds: 30 }, timeout: 0.2 }] }],
+};
+
+/** A job's rows: its own and those under it, up to the next job. */
+function rowsOf(rows: TreeItem[], job: string): TreeItem[] {
+  const start = rows.findIndex((r) => r.level === 1 && r.label === job);
+  if (start < 0) return [];
+  const end = rows.findIndex((r, i) => i > start && r.level === 1);
+  return rows.slice(start, end < 0 ? undefined : end);
+}
+
+/** The times of a log's lines (`2025-03-04 05:06:07.089 [info] ...`, local time), in epoch ms. */
+function lineTimes(log: string): number[] {
+  return [...log.matchAll(/^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) \[/gm)].map(([, ...parts]) => {
+    const [y, mo, d, h, mi, sec, ms] = parts.map(Number);
+    return new Date(y, mo - 1, d, h, mi, sec, ms).getTime();
+  });
+}
+
 describe('FastAsyncio in VS Code (trusted workspace)', () => {
   const code = useVSCode({ workspace: EXAMPLES, vsix: findVsix() });
+
+  code.test("before any run, each job shows its plan's stages and tasks, and a stage says how many of its tasks run at once", async (vscode) => {
+    const rows = await vscode.waitForTreeItems(VIEW, (r) => rowsOf(r, 'job1').some((x) => x.label === 'Task4') && rowsOf(r, 'fan-out').length > 0);
+    const job1 = rowsOf(rows, 'job1');
+    assert.deepEqual(
+      job1.map((r) => [r.level, r.label, r.description]),
+      [
+        [1, 'job1', path.join('configs', 'job_config.json')],
+        [2, 'Stage 1', '2 tasks in parallel'],
+        [3, 'Task1', ''],
+        [3, 'Task3', ''],
+        [2, 'Stage 2 · after Task1', '1 task'],
+        [3, 'Task2', 'after Task1'],
+        [2, 'Stage 3 · after Task2, Task3', '1 task'],
+        [3, 'Task4', 'after Task2, Task3'],
+      ],
+    );
+    assert.ok(job1.filter((r) => r.level === 3).every((r) => r.icon === 'circle-outline'));
+    // fan-out's maxConcurrency is 2: its three shards do not all run at once.
+    const fanOut = rowsOf(rows, 'fan-out');
+    assert.equal(fanOut.find((r) => r.label === 'Stage 2 · after Task1')?.description, '3 tasks, 2 at a time');
+    // The side bar's title names the view once.
+    await vscode.waitForText('.part.sidebar .title-label h2', /^\s*fastasyncio\s*$/i);
+    await vscode.screenshot('tree-before-run');
+  });
 
   code.test("a broken config's problems appear with their codes, and go away when fixed", async (vscode) => {
     const file = path.join(vscode.workspace, 'configs', 'broken.job.json');
@@ -61,7 +110,7 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     await vscode.runCommand('FastAsyncio: Run Job');
     await vscode.pickQuickItem('job1');
     const items = await vscode.waitForTreeItems(
-      'FastAsyncio Jobs',
+      VIEW,
       (rows) => ['Task1', 'Task2', 'Task3', 'Task4'].every((t) => rows.some((r) => r.label === t && r.icon === 'pass')),
       60_000,
     );
@@ -74,6 +123,54 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     assert.match(output, /▶ Task1 started/);
     assert.match(output, /Task4: Task4 started with inputs from \[Task2, Task3\]/);
     await vscode.screenshot('tree-after-run');
+
+    // The end: a notification says how it ended; the status bar keeps the result.
+    const toast = await vscode.waitForNotification(/job1 succeeded in \d/);
+    assert.deepEqual(toast.buttons, ['Show Run', 'Show Log']);
+    await waitUntil(
+      'the status bar to keep the result',
+      () => vscode.statusBarItems(),
+      (items) => items.some((i) => /job1 succeeded/.test(i.text)),
+    );
+    // "Show Run" (no run view yet: the run's log, replayed from its record with each event's own time).
+    const clicked = Date.now();
+    await vscode.clickNotificationButton(/job1 succeeded in/, 'Show Run');
+    const replayed = await vscode.waitForOutput('FastAsyncio Recorded Run', /\[info\] ✓ job1 succeeded in/);
+    assert.match(replayed, /\[info\] ▶ Task1 started/);
+    const times = lineTimes(replayed);
+    assert.ok(times.length >= 10, replayed);
+    assert.ok(
+      times.every((t) => t < clicked),
+      `every replayed line keeps its event's time, before the click at ${new Date(clicked).toISOString()}:\n${replayed}`,
+    );
+    const [ended] = lineTimes(output.split('\n').find((l) => /job1 succeeded in/.test(l)) ?? '');
+    const [replayedEnd] = lineTimes(replayed.split('\n').find((l) => /job1 succeeded in/.test(l)) ?? '');
+    assert.ok(Math.abs(replayedEnd - ended) < 1000, `the run's end at ${ended} (live) and ${replayedEnd} (replayed)`);
+  });
+
+  code.test('a failed run says which task failed and offers to re-run it; only the newest run stays expanded', async (vscode) => {
+    fs.writeFileSync(path.join(vscode.workspace, 'configs', 'a-times-out.job.json'), JSON.stringify(TIMES_OUT, null, 2));
+    await vscode.waitForTreeItems(VIEW, (r) => rowsOf(r, 'times-out').some((x) => x.label === 'Task1'));
+    await vscode.runCommand('FastAsyncio: Run Job');
+    await vscode.pickQuickItem('times-out');
+    const toast = await vscode.waitForNotification(/times-out failed: Task1 \(timed out\)/, 60_000);
+    assert.deepEqual(toast.buttons, ['Show Run', 'Show Log', 'Re-run']);
+    await vscode.clickNotificationButton(/times-out failed/, 'Re-run');
+    const rows = await vscode.waitForTreeItems(
+      VIEW,
+      (r) => {
+        const runs = rowsOf(r, 'times-out').filter((x) => x.level === 2);
+        return runs.length === 2 && runs.every((x) => /^failed/.test(x.description));
+      },
+      60_000,
+    );
+    const runs = rowsOf(rows, 'times-out').filter((r) => r.level === 2);
+    assert.deepEqual(
+      runs.map((r) => r.expanded),
+      [true, false],
+      'the newest run is expanded, the older one folded',
+    );
+    assert.equal(rowsOf(rows, 'times-out').filter((r) => r.label === 'Task1').length, 1, "only the newest run's tasks show");
   });
 
   code.test("a Python job (examples/python: the seed's own tasks) runs from Run Job: its interpreter, its prints, its end", async (vscode) => {
@@ -89,15 +186,18 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     fs.writeFileSync(path.join(vscode.workspace, 'configs', 'slow.job.json'), JSON.stringify(SLOW, null, 2));
     await vscode.runCommand('FastAsyncio: Run Job');
     await vscode.pickQuickItem('slow');
-    await vscode.waitForTreeItems('FastAsyncio Jobs', (rows) => rows.some((r) => r.label === 'Task1' && r.spinning));
+    await vscode.waitForTreeItems(VIEW, (rows) => rows.some((r) => r.label === 'Task1' && r.spinning));
     await vscode.screenshot('tree-during-run');
     await vscode.runCommand('FastAsyncio: Cancel Run');
     const rows = await vscode.waitForTreeItems(
-      'FastAsyncio Jobs',
+      VIEW,
       (r) => r.some((x) => x.label === 'Task1' && x.icon === 'circle-slash') && r.some((x) => x.label === 'Task2' && x.icon === 'circle-slash'),
     );
     assert.ok(rows.some((r) => /cancelled/.test(r.description ?? '')));
-    await vscode.waitForOutput('FastAsyncio', /slow cancelled in/);
+    // A cancel is what the user asked for: a warning, not an error.
+    await vscode.waitForOutput('FastAsyncio', /\[warning\] ■ slow cancelled in/);
+    const toast = await vscode.waitForNotification(/slow cancelled/);
+    assert.deepEqual(toast.buttons, ['Show Run', 'Show Log']);
   });
 
   code.test('a config glob added to the settings takes effect without a reload: its jobs join the tree', async (vscode) => {
@@ -105,7 +205,7 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     fs.writeFileSync(path.join(vscode.workspace, 'pipelines', 'etl.json'), JSON.stringify(ETL, null, 2));
     fs.mkdirSync(path.join(vscode.workspace, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(vscode.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'fastasyncio.configGlobs': ['pipelines/*.json'] }));
-    const rows = await vscode.waitForTreeItems('FastAsyncio Jobs', (r) => r.some((x) => x.label === 'etl'));
+    const rows = await vscode.waitForTreeItems(VIEW, (r) => r.some((x) => x.label === 'etl'));
     assert.equal(rows.find((r) => r.label === 'etl')?.description, path.join('pipelines', 'etl.json'));
     assert.ok(
       rows.some((r) => r.label === 'job1'),
@@ -120,7 +220,8 @@ describe('FastAsyncio in VS Code (Restricted Mode)', () => {
   code.test('Run Job is refused with a message saying why; validation still works', async (vscode) => {
     assert.ok(await vscode.isRestricted());
     await vscode.runCommand('FastAsyncio: Run Job');
-    await vscode.waitForNotification(/disabled in Restricted Mode/);
+    const toast = await vscode.waitForNotification(/disabled in Restricted Mode/);
+    assert.deepEqual(toast.buttons, ['Manage Workspace Trust']);
     const file = path.join(vscode.workspace, 'configs', 'broken.job.json');
     fs.writeFileSync(file, JSON.stringify(BROKEN, null, 2));
     await vscode.waitForProblems((ps) => ps.some((p) => p.code === 'unknown-dependency'));

@@ -3,7 +3,7 @@
 //
 //   const vscode = await startCodeServer({ workspace: 'examples', vsix: 'fastasyncio-0.1.0.vsix' });
 //   await vscode.runCommand('FastAsyncio: Run Job');
-//   await vscode.waitForTreeItems('FastAsyncio Jobs', (items) => items.some((i) => i.icon === 'pass'));
+//   await vscode.waitForTreeItems('FastAsyncio', (items) => items.some((i) => i.icon === 'pass'));
 //   await vscode.stop();
 //
 // Everything waits for what it needs to appear (polling the page or the log files), never for a fixed time.
@@ -302,7 +302,7 @@ export class VSCode {
 
   // ---- views --------------------------------------------------------------------------------
 
-  /** Opens a view by name ("Problems", "FastAsyncio Jobs", ...) through the "view " quick access. */
+  /** Opens a view by name ("Problems", "FastAsyncio", ...) through the "view " quick access. */
   async showView(name: string, timeout = TIMEOUT): Promise<void> {
     await this.#openQuickInput('view ' + name);
     const item = await this.#findQuickItem(`view "${name}"`, name, 'view ' + name, timeout);

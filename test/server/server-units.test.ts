@@ -59,6 +59,22 @@ describe('settings', () => {
     assert.equal(workspace.runSettings('/ws/b/configs/job_config.json').python, undefined);
     assert.equal(workspace.runSettings('/elsewhere/job_config.json').python, 'python3');
   });
+
+  it("give each config's runs its folder's Redis, as it is", () => {
+    assert.equal(readSettings({ redisUrl: ' redis://:pw@a:6379 ' }, { redisUrl: '' }, { redisUrl: 6379 }).redisUrl, 'redis://:pw@a:6379');
+    const workspace = new Workspace();
+    workspace.setFolders(['/ws/a', '/ws/b']);
+    const folders = new Map([
+      ['/ws/a', readSettings({ redisUrl: 'rediss://:pw@queue:6380' })],
+      ['/ws/b', readSettings({})],
+    ]);
+    workspace.setSettings(readSettings({ redisUrl: 'redis://localhost:6379' }), folders);
+    assert.equal(workspace.runSettings('/ws/a/configs/job_config.json').redis, 'rediss://:pw@queue:6380');
+    assert.equal(workspace.runSettings('/ws/b/configs/job_config.json').redis, undefined);
+    assert.equal(workspace.runSettings('/ws/b/configs/job_config.json').keepRuns, 20);
+    assert.ok(!('redis' in workspace.runSettings('/ws/b/configs/job_config.json')), 'no key when unset');
+    assert.equal(workspace.runSettings('/elsewhere/job_config.json').redis, 'redis://localhost:6379');
+  });
 });
 
 describe('workspace files', () => {
