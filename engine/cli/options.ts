@@ -1,6 +1,6 @@
 import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from '../run/output';
 import { integerRule, isIntegerIn } from '../run/options';
-import { checkRedisUrl } from '../run/queue/redis';
+import { checkRedisUrl, reach, RedisUnavailableError } from '../run/queue/redis';
 import type { WorkersOptions } from '../run/run-job';
 import { UsageError } from './load';
 
@@ -66,6 +66,21 @@ export function workersFlags(values: { redis?: string; 'queue-prefix'?: string; 
   if (prefix) workers.prefix = prefix;
   if (maxResultBytes !== undefined) workers.maxResultBytes = maxResultBytes;
   return workers;
+}
+
+/**
+ * Why runs on workers cannot start: Redis does not answer within 10 s (the message names the URL), or
+ * undefined when it does. `run` and `serve` refuse at once rather than fail every run.
+ */
+export async function redisProblem(workers: WorkersOptions | undefined): Promise<string | undefined> {
+  if (!workers) return undefined;
+  try {
+    (await reach(workers.redis)).disconnect();
+    return undefined;
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) return error.message;
+    throw error;
+  }
 }
 
 /** The flags `workersFlags` reads, for parseArgs. */

@@ -8,8 +8,7 @@ import { roundDurations } from '../run/describe';
 import type { RunSummary } from '../run/events';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
-import { integerFlag, outputLimits, pythonFlag, WORKERS_FLAGS, workersFlags } from './options';
-import { reach, RedisUnavailableError } from '../run/queue/redis';
+import { integerFlag, outputLimits, pythonFlag, redisProblem, WORKERS_FLAGS, workersFlags } from './options';
 import { ProgressPrinter, summaryTable } from './progress';
 import { errorsLine, formatText, problemsOf, shownPath } from './report';
 
@@ -66,15 +65,10 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const limits = outputLimits(values);
   const python = pythonFlag(values.python);
   const workers = workersFlags(values);
-  // Redis that cannot be reached refuses the run at once (within 10 s), naming the URL.
-  if (workers) {
-    try {
-      (await reach(workers.redis)).disconnect();
-    } catch (error) {
-      if (!(error instanceof RedisUnavailableError)) throw error;
-      io.err(`fastasyncio run: ${error.message}`);
-      return EXIT.config;
-    }
+  const unreachable = await redisProblem(workers);
+  if (unreachable) {
+    io.err(`fastasyncio run: ${unreachable}`);
+    return EXIT.config;
   }
   // The worker boots while the config is read and checked (half the time to the first task); a run
   // that is refused kills it, and one that ran has let it exit already.

@@ -3,8 +3,7 @@ import { ConfigReadError } from '../config/read';
 import type { ApiServer } from '../http/server';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, UsageError } from './load';
-import { integerFlag, outputLimits, pythonFlag, WORKERS_FLAGS, workersFlags } from './options';
-import { reach, RedisUnavailableError } from '../run/queue/redis';
+import { integerFlag, outputLimits, pythonFlag, redisProblem, WORKERS_FLAGS, workersFlags } from './options';
 
 export const SERVE_USAGE =
   'fastasyncio serve [config] [--host 127.0.0.1] [--port 8000] [--token TOKEN] [--max-active-runs 8] [--keep-runs 50] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH] [--redis URL [--queue-prefix PREFIX] [--max-result-size SIZE]] [--cors ORIGIN]';
@@ -55,15 +54,10 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   const limits = outputLimits(values);
   const configFile = positionals[0] ?? DEFAULT_CONFIG;
   const workers = workersFlags(values);
-  if (workers) {
-    // Runs would all fail: better to say so now (within 10 s), naming the URL.
-    try {
-      (await reach(workers.redis)).disconnect();
-    } catch (error) {
-      if (!(error instanceof RedisUnavailableError)) throw error;
-      io.err(`fastasyncio serve: ${error.message}`);
-      return 2;
-    }
+  const unreachable = await redisProblem(workers);
+  if (unreachable) {
+    io.err(`fastasyncio serve: ${unreachable}`);
+    return 2;
   }
 
   const http = await import('../http/server.js');

@@ -43,6 +43,7 @@ import type { RunEvent, RunSummary } from '../../engine/run/events';
 import { runJob } from '../../engine/run/run-job';
 import { type TempProject, taskModule, tempProject } from '../helpers/project';
 import { children } from './noop-project';
+import { layered, type TaskSpec } from './layered';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
@@ -212,24 +213,6 @@ async function startRedis(): Promise<RedisServer> {
 }
 
 // --- The project and our workers ----------------------------------------------------------------------
-
-interface TaskSpec {
-  name: string;
-  task: string;
-  dependencies: string[];
-}
-
-/** `layers` × `width` tasks of class `className`; each after tasks i, i+1 and i+2 (mod width) of the layer before. */
-function layered(className: string, layers: number, width: number): TaskSpec[] {
-  const tasks: TaskSpec[] = [];
-  for (let layer = 0; layer < layers; layer++) {
-    for (let i = 0; i < width; i++) {
-      const dependencies = layer === 0 ? [] : [0, 1, 2].map((k) => `L${layer - 1}_${(i + k) % width}`);
-      tasks.push({ name: `L${layer}_${i}`, task: className, dependencies });
-    }
-  }
-  return tasks;
-}
 
 const RESULT = 'return 1 + Math.max(0, ...Object.values(input ?? {}));';
 

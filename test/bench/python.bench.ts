@@ -37,6 +37,7 @@ import { recordFile } from '../../engine/run/records';
 import { type RunOptions, runJob } from '../../engine/run/run-job';
 import { type TempProject, tempProject } from '../helpers/project';
 import { children } from './noop-project';
+import { layered } from './layered';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
@@ -88,24 +89,6 @@ class Clock(BaseTask):
     async def execute(self, input_data=None):
         return time.time() * 1000
 `;
-
-interface TaskSpec {
-  name: string;
-  task: string;
-  dependencies: string[];
-}
-
-/** `layers` × `width` tasks of class `className`; each after tasks i, i+1 and i+2 (mod width) of the layer before. */
-function layered(className: string, layers: number, width: number): TaskSpec[] {
-  const tasks: TaskSpec[] = [];
-  for (let layer = 0; layer < layers; layer++) {
-    for (let i = 0; i < width; i++) {
-      const dependencies = layer === 0 ? [] : [0, 1, 2].map((k) => `L${layer - 1}_${(i + k) % width}`);
-      tasks.push({ name: `L${layer}_${i}`, task: className, dependencies });
-    }
-  }
-  return tasks;
-}
 
 const job = (name: string, tasks: object[]) => ({ name, handler: 'GenericJobHandler', tasks });
 const sources = (extra: Record<string, string>) => ({ 'src/job/task/base_task.py': BASE_TASK, ...extra });
