@@ -1,10 +1,42 @@
-// Bundles the extension (vscode external), the language server, the CLI and the runtime into dist/, and
-// writes the runtime's declarations (dist/fastasyncio.d.ts) for user projects that import `fastasyncio`.
+// Bundles the extension (vscode external), the language server, the CLI (the graph app inlined: see viewApp)
+// and the runtime into dist/, and writes the runtime's declarations (dist/fastasyncio.d.ts) for user projects
+// that import `fastasyncio`.
 const fs = require('node:fs');
+const path = require('node:path');
 const esbuild = require('esbuild');
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+
+/**
+ * The graph app (engine/view/web/app.ts) for browsers, built first and inlined where a bundle imports
+ * engine/view/app-script.ts: the pages it renders (the webview's, `fastasyncio graph --format html`) need
+ * no file beside them. The options are app-script.ts's own (it builds the app when run from the sources).
+ */
+const viewApp = {
+  name: 'view-app',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]engine[\\/]view[\\/]app-script\.ts$/ }, async () => {
+      const result = await esbuild.build({
+        entryPoints: ['engine/view/web/app.ts'],
+        bundle: true,
+        format: 'iife',
+        platform: 'browser',
+        target: ['chrome114', 'firefox115', 'safari16'],
+        minify: true,
+        legalComments: 'inline',
+        logLevel: 'warning',
+        write: false,
+        metafile: true,
+      });
+      return {
+        contents: `export function appScript() { return ${JSON.stringify(result.outputFiles[0].text)}; }`,
+        loader: 'js',
+        watchFiles: Object.keys(result.metafile.inputs).map((file) => path.resolve(file)),
+      };
+    });
+  },
+};
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -20,6 +52,7 @@ const common = {
   // esbuild is the engine's TypeScript loader at run time (its native binary cannot be bundled);
   // fastify only serves `fastasyncio serve`, so workers do not pay for parsing it.
   external: ['vscode', 'esbuild', 'fastify'],
+  plugins: [viewApp],
 };
 
 const entries = [

@@ -4,6 +4,7 @@ import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { createLanguageClient, followConfigGlobs } from './language-client';
 import { registerTracebackLinks } from './output';
+import { registerRunView } from './run-view';
 import { offerSetUp } from './set-up-project';
 
 let client: LanguageClient | undefined;
@@ -12,6 +13,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const ctx = new Ctx(context);
   const view = vscode.window.createTreeView('fastasyncio.jobs', { treeDataProvider: ctx.tree, showCollapseAll: true });
   context.subscriptions.push(ctx, view, ...registerCommands(ctx), offerSetUp(ctx), registerTracebackLinks(context.extension.id));
+  context.subscriptions.push(registerRunView(ctx));
   void vscode.commands.executeCommand('setContext', 'fastasyncio.trusted', vscode.workspace.isTrusted);
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('setContext', 'fastasyncio.trusted', true)));
   // Validation never executes workspace code, so the language server runs in Restricted Mode too. It

@@ -2,12 +2,25 @@ import type { CodeLens } from 'vscode-languageserver-types';
 import { Commands, type RunJobArguments } from '../protocol';
 import type { ParsedDocument } from './document';
 
-/** A "Run job" lens above each named job; the client runs `fastasyncio.runJob` with `{ uri, job }`. */
+/** The client's "Show Job Graph" (the Run view), which takes the same `{ uri, job }` as Run Job. */
+export const SHOW_JOB_GRAPH_COMMAND = 'fastasyncio.showJobGraph';
+
+/**
+ * Above each named job, "Run job" (`fastasyncio.runJob`) and beside it "Graph" (`fastasyncio.showJobGraph`),
+ * both with `{ uri, job }`: the client runs them.
+ */
 export function getCodeLenses(doc: ParsedDocument): CodeLens[] {
   return doc.outline().jobs.flatMap((job) => {
     if (!job.name) return [];
     const args: RunJobArguments = { uri: doc.uri, job: job.name.value };
     const at = doc.lines.position(job.span.start);
-    return [{ range: { start: at, end: at }, command: { title: `▶ Run job ${job.name.value}`, command: Commands.runJob, arguments: [args] } }];
+    const range = { start: at, end: at };
+    return [
+      { range, command: { title: `▶ Run job ${job.name.value}`, command: Commands.runJob, arguments: [args] } },
+      {
+        range,
+        command: { title: 'Graph', tooltip: `Show the task graph of ${job.name.value} (and its runs)`, command: SHOW_JOB_GRAPH_COMMAND, arguments: [args] },
+      },
+    ];
   });
 }

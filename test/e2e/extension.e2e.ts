@@ -132,9 +132,20 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
       () => vscode.statusBarItems(),
       (items) => items.some((i) => /job1 succeeded/.test(i.text)),
     );
-    // "Show Run" (no run view yet: the run's log, replayed from its record with each event's own time).
-    const clicked = Date.now();
+    // "Show Run": the Run view, the run over job1's graph.
     await vscode.clickNotificationButton(/job1 succeeded in/, 'Show Run');
+    const view = await vscode.webviewFrame('.fa-node[data-task]');
+    await waitUntil(
+      'the run in the Run view',
+      () => view.evaluate<string[]>(`[...document.querySelectorAll('.fa-node[data-task]')].map((e) => e.getAttribute('data-status'))`),
+      (statuses) => statuses.length === 4 && statuses.every((s) => s === 'succeeded'),
+    );
+    // "Show Run Log" on the run's item: its log, replayed from its record with each event's own time.
+    const clicked = Date.now();
+    const runItem = rowsOf(await vscode.treeItems(VIEW), 'job1').find((r) => /^Run \d/.test(r.label));
+    assert.ok(runItem, "job1's run in the tree");
+    await vscode.clickTreeItem(VIEW, runItem.label, 'right');
+    await vscode.page.click('.monaco-menu .action-label:text-is("Show Run Log")');
     const replayed = await vscode.waitForOutput('FastAsyncio Recorded Run', /\[info\] ✓ job1 succeeded in/);
     assert.match(replayed, /\[info\] ▶ Task1 started/);
     const times = lineTimes(replayed);

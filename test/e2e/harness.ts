@@ -15,12 +15,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import { CACHE, ROOT, loadChromium, type Browser, type Page } from './playwright';
+import { CACHE, ROOT, loadChromium, type Browser, type Frame, type Page } from './playwright';
 import * as scripts from './page-scripts';
 import type { Notification, Problem, QuickPickItem, StatusBarItem, TreeItem } from './page-scripts';
 
 export type { Notification, Problem, QuickPickItem, StatusBarItem, TreeItem } from './page-scripts';
 export { ROOT } from './playwright';
+export type { Frame } from './playwright';
 
 const CODE_SERVER = path.join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = '/usr/bin/chromium';
@@ -344,6 +345,30 @@ export class VSCode {
   /** Waits until the Problems panel satisfies `ok` (e.g. holds a given code, or is empty). */
   async waitForProblems(ok: (problems: Problem[]) => boolean, timeout = TIMEOUT): Promise<Problem[]> {
     return waitUntil(`problems to match ${ok}`, () => this.problems(), ok, timeout);
+  }
+
+  // ---- webviews -----------------------------------------------------------------------------
+
+  /**
+   * The frame of the webview whose page holds `selector`, once there is one. code-server nests each
+   * webview in two iframes (the host's, then `#active-frame` with the extension's page); a webview
+   * hidden and shown again is a new frame, so read it again after that.
+   */
+  async webviewFrame(selector: string, timeout = TIMEOUT): Promise<Frame> {
+    const expression = `document.querySelector(${JSON.stringify(selector)}) !== null`;
+    return waitUntil(
+      `a webview showing ${selector}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame.isDetached()) continue;
+          // A frame may go away (or not have loaded) while it is asked.
+          if (await frame.evaluate<boolean>(expression).catch(() => false)) return frame;
+        }
+        return undefined;
+      },
+      present,
+      timeout,
+    );
   }
 
   // ---- output channels ----------------------------------------------------------------------

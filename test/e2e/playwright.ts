@@ -8,7 +8,19 @@ import * as path from 'node:path';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CACHE = path.join(ROOT, '.cache', 'e2e');
 
+/** A frame of the page: the workbench's own, or a webview's (code-server nests each webview in two iframes). */
+export interface Frame {
+  url(): string;
+  isDetached(): boolean;
+  /** Evaluates a JavaScript expression in the frame (a string, as for `Page.evaluate`). */
+  evaluate<T>(expression: string): Promise<T>;
+  click(selector: string, options?: { button?: 'left' | 'right' | 'middle'; timeout?: number }): Promise<void>;
+  waitForSelector(selector: string, options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<unknown>;
+}
+
 export interface Page {
+  /** Every frame, nested ones included. */
+  frames(): Frame[];
   goto(url: string, options?: { timeout?: number; waitUntil?: 'load' | 'domcontentloaded' | 'commit' }): Promise<unknown>;
   waitForSelector(selector: string, options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<unknown>;
   /** Evaluates a JavaScript expression in the page (strings only: functions would be transpiled by tsx). */

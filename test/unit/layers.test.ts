@@ -19,7 +19,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   project: ['.', 'config'],
   run: ['.', 'config', 'analysis', 'runtime'],
   http: ['.', 'config', 'analysis', 'runtime', 'run'],
-  cli: ['.', 'config', 'analysis', 'runtime', 'run', 'http'],
+  view: ['.', 'config', 'analysis', 'runtime', 'run'],
+  cli: ['.', 'config', 'analysis', 'runtime', 'run', 'http', 'view'],
 };
 /** The one exception: the runtime names the run summary's type, declared with the other events. */
 const TYPE_ONLY_EXCEPTIONS = new Set(['runtime -> run/events']);

@@ -1,0 +1,24 @@
+import { type BuildOptions, buildSync } from 'esbuild';
+import * as path from 'node:path';
+
+/**
+ * The graph app (web/app.ts) as one script for browsers (an IIFE with no imports), which pages inline.
+ * In the bundles (dist/cli.js, dist/extension.js), esbuild.js replaces this module with the script built
+ * in advance; run from the sources (tests, tsx), it is built here on first use, with the same options.
+ */
+let built: string | undefined;
+
+export function appScript(): string {
+  return (built ??= buildSync({ ...APP_BUILD_OPTIONS, entryPoints: [path.join(__dirname, 'web', 'app.ts')], write: false }).outputFiles[0].text);
+}
+
+/** esbuild.js builds the app with the same options (it cannot import this TypeScript file: keep them equal). */
+const APP_BUILD_OPTIONS: BuildOptions = {
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['chrome114', 'firefox115', 'safari16'],
+  minify: true,
+  legalComments: 'inline',
+  logLevel: 'warning',
+};
