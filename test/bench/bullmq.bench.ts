@@ -44,6 +44,7 @@ import { runJob } from '../../engine/run/run-job';
 import { type TempProject, taskModule, tempProject } from '../helpers/project';
 import { children } from './noop-project';
 import { layered, type TaskSpec } from './layered';
+import { fmt, list, median, type Row, table } from './report';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
@@ -66,9 +67,6 @@ const TARGET = { ratio: 0.5, makespan: 1.1 };
 
 // --- Helpers ----------------------------------------------------------------------------------------
 
-const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-const list = (xs: number[], digits = 0) => xs.map((x) => fmt(x, digits)).join(' / ');
 /** Epoch ms with sub-ms precision, comparable across processes. */
 const epoch = () => performance.timeOrigin + performance.now();
 
@@ -427,12 +425,6 @@ async function referenceRun(queue: Queue, workers: ReferenceWorker[], pids: Pids
 
 // --- The measurements -----------------------------------------------------------------------------------
 
-interface Row {
-  figure: string;
-  value: string;
-  target: string;
-  met?: boolean;
-}
 const rows: Row[] = [];
 
 /**
@@ -634,15 +626,6 @@ async function makespan(s: Setup): Promise<void> {
 
 // --- Main -------------------------------------------------------------------------------------------
 
-function table(): void {
-  const width = Math.max(...rows.map((r) => r.figure.length));
-  console.log(`\n${'figure'.padEnd(width)}   ${'value'.padStart(8)}   ${'target'.padEnd(7)}   met`);
-  for (const r of rows) {
-    const met = r.met === undefined ? '' : r.met ? 'yes' : 'NO';
-    console.log(`${r.figure.padEnd(width)}   ${r.value.padStart(8)}   ${r.target.padEnd(7)}   ${met}`);
-  }
-}
-
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: npm run build`);
   if (CPU_PROF) fs.mkdirSync(CPU_PROF, { recursive: true });
@@ -682,7 +665,7 @@ async function main(): Promise<void> {
     await throughput(setup);
     await makespan(setup);
     console.log(`\nload average ${os.loadavg()[0].toFixed(1)} at the end`);
-    table();
+    table(rows);
   } finally {
     await Promise.all([...ours.map((w) => stop(w)), ...refWorkers.map((w) => w.stop())]);
     await queue.close().catch(() => undefined);

@@ -38,6 +38,7 @@ import { type RunOptions, runJob } from '../../engine/run/run-job';
 import { type TempProject, tempProject } from '../helpers/project';
 import { children } from './noop-project';
 import { layered } from './layered';
+import { fmt, list, median, type Row, table } from './report';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
@@ -94,10 +95,6 @@ const job = (name: string, tasks: object[]) => ({ name, handler: 'GenericJobHand
 const sources = (extra: Record<string, string>) => ({ 'src/job/task/base_task.py': BASE_TASK, ...extra });
 
 // --- Helpers ----------------------------------------------------------------------------------------
-
-const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-const list = (xs: number[], digits = 0) => xs.map((x) => fmt(x, digits)).join(' / ');
 
 /** CPU time (ms) of each thread of a process so far, from /proc (Linux); empty elsewhere. */
 function threadCpu(pid: number | 'self'): Map<string, number> {
@@ -271,12 +268,6 @@ async function runnerStartMs(executable: string, root: string): Promise<number> 
   return median(times);
 }
 
-interface Row {
-  figure: string;
-  value: string;
-  target: string;
-  met?: boolean;
-}
 const rows: Row[] = [];
 
 // --- 1. Throughput ----------------------------------------------------------------------------------
@@ -507,15 +498,6 @@ async function makespan(python: string): Promise<void> {
 
 // --- Main -------------------------------------------------------------------------------------------
 
-function table(): void {
-  const width = Math.max(...rows.map((r) => r.figure.length));
-  console.log(`\n${'figure'.padEnd(width)}   ${'value'.padStart(8)}   ${'target'.padEnd(7)}   met`);
-  for (const r of rows) {
-    const met = r.met === undefined ? '' : r.met ? 'yes' : 'NO';
-    console.log(`${r.figure.padEnd(width)}   ${r.value.padStart(8)}   ${r.target.padEnd(7)}   ${met}`);
-  }
-}
-
 async function main(): Promise<void> {
   const { executable: python, source } = findInterpreter({ root: os.tmpdir() });
   const probe = spawnSync(python, ['-c', 'import sys; print(sys.executable); print(sys.version.split()[0])'], { encoding: 'utf8' });
@@ -529,7 +511,7 @@ async function main(): Promise<void> {
   await startLatency(python, resolved);
   await makespan(python);
   console.log(`\nload average ${os.loadavg()[0].toFixed(1)} at the end`);
-  table();
+  table(rows);
 }
 
 main().catch((error: unknown) => {
