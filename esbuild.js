@@ -11,21 +11,16 @@ const production = process.argv.includes('--production');
 /**
  * The graph app (engine/view/web/app.ts) for browsers, built first and inlined where a bundle imports
  * engine/view/app-script.ts: the pages it renders (the webview's, `fastasyncio graph --format html`) need
- * no file beside them. The options are app-script.ts's own (it builds the app when run from the sources).
+ * no file beside them. Its options are in engine/view/web/build.json, which app-script.ts shares (it
+ * builds the app when run from the sources).
  */
 const viewApp = {
   name: 'view-app',
   setup(build) {
     build.onLoad({ filter: /[\\/]engine[\\/]view[\\/]app-script\.ts$/ }, async () => {
       const result = await esbuild.build({
+        ...require('./engine/view/web/build.json'),
         entryPoints: ['engine/view/web/app.ts'],
-        bundle: true,
-        format: 'iife',
-        platform: 'browser',
-        target: ['chrome114', 'firefox115', 'safari16'],
-        minify: true,
-        legalComments: 'inline',
-        logLevel: 'warning',
         write: false,
         metafile: true,
       });

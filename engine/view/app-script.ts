@@ -1,5 +1,6 @@
 import { type BuildOptions, buildSync } from 'esbuild';
 import * as path from 'node:path';
+import appBuild from './web/build.json';
 
 /**
  * The graph app (web/app.ts) as one script for browsers (an IIFE with no imports), which pages inline.
@@ -12,13 +13,5 @@ export function appScript(): string {
   return (built ??= buildSync({ ...APP_BUILD_OPTIONS, entryPoints: [path.join(__dirname, 'web', 'app.ts')], write: false }).outputFiles[0].text);
 }
 
-/** esbuild.js builds the app with the same options (it cannot import this TypeScript file: keep them equal). */
-const APP_BUILD_OPTIONS: BuildOptions = {
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  target: ['chrome114', 'firefox115', 'safari16'],
-  minify: true,
-  legalComments: 'inline',
-  logLevel: 'warning',
-};
+/** The options of the app's build, shared with esbuild.js (which builds it for the bundles). */
+const APP_BUILD_OPTIONS = appBuild as BuildOptions;
