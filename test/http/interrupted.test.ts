@@ -65,7 +65,11 @@ describe('interrupted runs over HTTP', () => {
     assert.equal(started.status, 202);
     const { runId } = started.body;
     await waitFor(async () => (await getJson<RunSummary>(`${first.url}/runs/${runId}`)).body.tasks.Slow?.status === 'running', 'Slow to be running');
-    const [head] = recordLines(path.join(project.root, `.fastasyncio/runs/${runId}.jsonl`));
+    // The record is written once per turn of the server's event loop: a kill in that turn would lose the
+    // last line, so the kill waits for it (the HTTP answer can come first).
+    const record = path.join(project.root, `.fastasyncio/runs/${runId}.jsonl`);
+    await waitFor(async () => recordLines(record).some((e) => e?.type === 'task-started' && e.task === 'Slow'), "Slow's start in the record");
+    const [head] = recordLines(record);
     assert.equal(head?.type === 'run-started' && head.owner?.pid, first.child.pid, 'the record names the server as its owner');
     first.child.kill('SIGKILL');
     await first.exited;
