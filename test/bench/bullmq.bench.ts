@@ -43,7 +43,7 @@ import type { RunEvent, RunSummary } from '../../engine/run/events';
 import { runJob } from '../../engine/run/run-job';
 import { type TempProject, taskModule, tempProject } from '../helpers/project';
 import { children } from './noop-project';
-import { layered, type TaskSpec } from './layered';
+import { layered, sleepExcess, type TaskSpec } from './layered';
 import { fmt, list, median, type Row, table } from './report';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -587,14 +587,7 @@ async function makespan(s: Setup): Promise<void> {
     const span = (t: OurTiming) => t.last - t.first;
     const ours = median(runs.map(span));
     const theirs = median(waves);
-    // Where the excess is: each task's time beyond its sleep (the way to a worker and back), and its start
-    // after its last dependency's end (the coordinator's scheduling).
-    const beyond = runs.flatMap((t) => tasks.map((task) => t.finished.get(task.name)! - t.started.get(task.name)! - SLEEP_MS));
-    const startDelay = runs.flatMap((t) =>
-      tasks
-        .filter((task) => task.dependencies.length > 0)
-        .map((task) => t.started.get(task.name)! - Math.max(...task.dependencies.map((d) => t.finished.get(d)!))),
-    );
+    const { beyond, startDelay } = sleepExcess(runs, tasks, SLEEP_MS);
     console.log(
       `\n2. ${tasks.length} sleeping tasks, ${SLEEP_LAYERS} layers × ${SLEEP_WIDTH}, 3 dependencies each, sleep(${SLEEP_MS}), over the same ${WORKERS} workers; median of ${ROUNDS} after a warm-up`,
     );

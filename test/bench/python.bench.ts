@@ -37,7 +37,7 @@ import { recordFile } from '../../engine/run/records';
 import { type RunOptions, runJob } from '../../engine/run/run-job';
 import { type TempProject, tempProject } from '../helpers/project';
 import { children } from './noop-project';
-import { layered } from './layered';
+import { layered, sleepExcess } from './layered';
 import { fmt, list, median, type Row, table } from './report';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -452,14 +452,7 @@ async function makespan(python: string): Promise<void> {
     const ours = median(inProcess.map(span));
     const child = median(inChild.map(span));
     const theirs = median(ref.times_ms);
-    // Where the excess is: each task's time beyond its sleep (the round trip to the runner and back), and
-    // its start after its last dependency's end (the scheduler).
-    const beyond = inProcess.flatMap((t) => tasks.map((task) => t.finished.get(task.name)! - t.started.get(task.name)! - SLEEP_MS));
-    const startDelay = inProcess.flatMap((t) =>
-      tasks
-        .filter((task) => task.dependencies.length > 0)
-        .map((task) => t.started.get(task.name)! - Math.max(...task.dependencies.map((d) => t.finished.get(d)!))),
-    );
+    const { beyond, startDelay } = sleepExcess(inProcess, tasks, SLEEP_MS);
     console.log(
       `\n3. ${tasks.length} sleeping tasks, ${SLEEP_LAYERS} layers × ${SLEEP_WIDTH}, 3 dependencies each, asyncio.sleep(${SLEEP_MS / 1000}); median of ${rounds}`,
     );

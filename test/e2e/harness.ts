@@ -18,22 +18,13 @@ import { inspect } from 'node:util';
 import { CACHE, ROOT, loadChromium, type Browser, type Frame, type Page } from './playwright';
 import * as scripts from './page-scripts';
 import type { Notification, Problem, QuickPickItem, StatusBarItem, TreeItem } from './page-scripts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
 export type { Notification, Problem, QuickPickItem, StatusBarItem, TreeItem } from './page-scripts';
 export { ROOT } from './playwright';
 export type { Frame } from './playwright';
 
 const CODE_SERVER = path.join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 export const RESULTS = process.env.E2E_RESULTS ?? path.join(ROOT, 'test-results');
 /** Default for every wait; these machines are shared and slow, so generous. */
 export const TIMEOUT = Number(process.env.E2E_TIMEOUT ?? 30_000);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { CACHE, loadChromium } from '../e2e/playwright';
+import { CHROMIUM_ARGS } from '../helpers/chromium';
 
 /**
  * Debian's Chromium driven by playwright-core (both installed by test/e2e/setup.sh; playwright-core in
@@ -51,15 +52,7 @@ export interface GraphBrowser {
 export async function openChromium(): Promise<GraphBrowser> {
   const browser = await loadChromium().launch({
     executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: CHROMIUM_ARGS,
     timeout: 60_000,
   });
   return browser as unknown as GraphBrowser;
