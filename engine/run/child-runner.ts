@@ -2,6 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigModel, JobModel } from '../config/types';
+import type { DebugTarget } from './debug';
+import type { ResolvedRerun } from './rerun';
 import { type FinalTaskStatus, type LineOrigin, type RunEvent, type RunEventInit, type RunSummary, withOrigin } from './events';
 import { onProcessExit } from './exit-hooks';
 import { LineSplitter, OutputBudget, splitLong } from './output';
@@ -19,6 +21,8 @@ export interface ChildRunOptions extends Omit<RunOptions, 'executor' | 'output' 
   graceMs?: number;
   /** A worker from `startWorker`, started while the caller read the config: the run's first worker. */
   worker?: ChildProcess;
+  /** Called when a process of the run listens for a debugger (`debug`): where to attach. */
+  onDebugTarget?: (target: DebugTarget) => void;
 }
 
 const DEFAULT_GRACE_MS = 1000;
@@ -92,6 +96,8 @@ class ChildRun {
   private readonly lost = new Map<string, number>();
   private child?: ChildProcess;
   private killedFor?: KilledFor;
+  /** The re-run as `setUpRun` resolved it: the worker runs it as it is. */
+  reuse?: ResolvedRerun;
 
   constructor(
     private readonly options: ChildRunOptions,
@@ -282,6 +288,8 @@ class ChildRun {
       python: this.options.python,
       pythonFrom: this.options.pythonFrom,
       workers: this.options.workers,
+      reuse: this.reuse,
+      debug: this.options.debug,
     };
     child.send(start);
     if (this.options.signal?.aborted) this.cancel();

@@ -42,6 +42,11 @@ export interface PlannedTask {
   className: string;
   dependencies: string[];
   stage: number;
+  /** The task's params as this run ran it (the config's with `--param` overrides), when it has any. */
+  params?: Record<string, unknown>;
+  /** Its module, relative to the project root with `/`, and the sha1 of its content: what `--from` compares. */
+  module?: string;
+  moduleSha1?: string;
 }
 
 export interface PlannedStage {
@@ -57,6 +62,8 @@ export interface TaskSummary {
   error?: string;
   /** The worker that ran the task's last attempt, when it ran on workers (`--redis`). */
   worker?: string;
+  /** Set when the task did not run: its result was taken from this earlier run (`--from`, `--only`). */
+  reused?: string;
 }
 
 /** The summary of a run: what `fastasyncio run --format json` prints and `GET /runs/{id}` returns. */
@@ -91,6 +98,20 @@ export interface RunStartedEvent extends EventBase {
   stages: PlannedStage[];
   /** The process that runs the run and writes its record (absent in records of older versions). */
   owner?: RunOwner;
+  /** Set when the run re-runs part of earlier ones (`--from`, `--only`, `--param`): what was asked. */
+  rerun?: RerunRecord;
+}
+
+/** What a re-run was asked to do, as its record keeps it. */
+export interface RerunRecord {
+  /** The run whose succeeded tasks were reused (`--from`). */
+  from?: string;
+  /** The tasks that were run (`--only`); their dependencies were reused. */
+  only?: string[];
+  /** Params overridden for this run, by task (`--param Task.key=json`). */
+  params?: Record<string, Record<string, unknown>>;
+  /** Set when changes since the earlier run were overridden (`--force`). */
+  force?: boolean;
 }
 
 export interface TaskStartedEvent extends EventBase {
@@ -149,6 +170,8 @@ export interface TaskFinishedEvent extends EventBase {
   error?: ErrorInfo;
   /** The task's result (succeeded tasks only). In records, large results are replaced by a note. */
   result?: unknown;
+  /** Set when the task did not run: its result (and status `succeeded`) come from this earlier run. */
+  reused?: string;
 }
 
 export interface RunFinishedEvent extends EventBase {

@@ -7,6 +7,7 @@ import type { LayoutDefaults } from '../config/layout';
 import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type Problem } from '../config/types';
 import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
 import { type LineOrigin, type RunEvent, type RunListener, type RunStartedEvent, type RunSummary, withOrigin } from './events';
+import type { DebugOptions } from './debug';
 import type { TaskExecutor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
 import { type LoadScope, loadClass } from './loader';
@@ -19,6 +20,7 @@ import { currentOwner } from './owner';
 import { PythonUnavailableError } from './python/interpreter';
 import { RedisUnavailableError } from './queue/redis';
 import { PythonRuntime } from './python/runtime';
+import type { RerunRequest, ResolvedRerun } from './rerun';
 import { errorInfo, type GraphResume, runGraph, type TaskLog } from './scheduler';
 import { RunState } from './summary';
 
@@ -61,6 +63,12 @@ export interface RunOptions {
   pythonFrom?: string;
   /** Run every task on workers (`fastasyncio worker`) through BullMQ on this Redis (`--redis`). */
   workers?: WorkersOptions;
+  /** Re-run part of the job from earlier runs (`--from`, `--only`, `--param`, `--force`); see rerun.ts. */
+  rerun?: RerunRequest;
+  /** Debuggers the run's processes listen for (`--inspect`, `--inspect-brk`, `--debug-python`); see debug.ts. */
+  debug?: DebugOptions;
+  /** `rerun` as the recording process resolved it (a worker's run); `model` then holds the job as it runs. */
+  reuse?: ResolvedRerun;
 }
 
 export interface WorkersOptions {

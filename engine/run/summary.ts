@@ -51,6 +51,7 @@ export class RunState {
         task.attempts = event.attempts;
         task.durationMs = event.durationMs;
         if (event.error) task.error = event.error.message;
+        if (event.reused) task.reused = event.reused;
         if (event.status === 'succeeded' && 'result' in event) this.results[event.task] = event.result;
         this.running.delete(event.task);
         break;

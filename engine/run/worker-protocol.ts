@@ -1,5 +1,7 @@
 import type { ConfigModel } from '../config/types';
+import type { DebugOptions } from './debug';
 import type { RunEvent } from './events';
+import type { ResolvedRerun } from './rerun';
 import type { OutputLimits } from './output';
 import type { RunResume, WorkersOptions } from './run-job';
 
@@ -29,6 +31,10 @@ export type ToWorker =
       pythonFrom?: string;
       /** Run the tasks on workers through BullMQ (`RunOptions.workers`). */
       workers?: WorkersOptions;
+      /** The run re-runs part of earlier runs, resolved by the parent (rerun.ts). */
+      reuse?: ResolvedRerun;
+      /** Debuggers the run's processes listen for (`RunOptions.debug`). */
+      debug?: DebugOptions;
     }
   | { type: 'cancel' };
 

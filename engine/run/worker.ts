@@ -120,6 +120,8 @@ export function runWorker(): Promise<number> {
         python: message.python,
         pythonFrom: message.pythonFrom,
         workers: message.workers,
+        reuse: message.reuse,
+        debug: message.debug,
         onEvent: (event) => send({ type: 'event', event }),
       }).then(
         // Exit once every event is on its way: a task abandoned after its timeout may still hold timers.
