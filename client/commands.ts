@@ -5,6 +5,7 @@ import { Commands, type RunJobArguments } from '../server/protocol';
 import { type Ctx, refuseUntrusted } from './ctx';
 import type { JobEntry } from './jobs';
 import { relativePaths } from './paths';
+import { offersRerunFailed, rerunFailedRequest, runTaskRequest } from './reruns';
 import type { RunInfo } from './runs';
 import { setUpProjectCommand } from './set-up-project';
 import { type JobRef, type RunRef, showJobGraphWithHook, showRunWithHook } from './show-run';
@@ -29,6 +30,30 @@ function isRunRef(value: unknown): value is Pick<RunRef, 'runId' | 'configFile'>
 
 function isJobRef(value: unknown): value is JobRef {
   return typeof value === 'object' && value !== null && typeof (value as JobRef).configFile === 'string' && typeof (value as JobRef).job === 'string';
+}
+
+/** A task given by reference (the Run view): of a job, and of one of its runs when `runId` is set. */
+export interface TaskRef extends JobRef {
+  task: string;
+  runId?: string;
+}
+
+function isTaskRef(value: unknown): value is TaskRef {
+  const runId = (value as TaskRef | undefined)?.runId;
+  return isJobRef(value) && typeof (value as TaskRef).task === 'string' && (runId === undefined || typeof runId === 'string');
+}
+
+/**
+ * What "Run Task" runs: the task, with its dependencies' results from the run it was picked in when that
+ * run has ended, else (the job's plan, a run still going) from the latest run where they succeeded.
+ */
+function taskToRun(arg: unknown): { file: string; job: string; task: string; runId?: string } | undefined {
+  if (isNode(arg)) {
+    if (arg.kind !== 'task') return undefined;
+    const run = arg.run?.state.finished ? arg.run.runId : undefined;
+    return { file: arg.entry.config.file, job: arg.entry.job.name, task: arg.task, runId: run };
+  }
+  return isTaskRef(arg) ? { file: arg.configFile, job: arg.job, task: arg.task, runId: arg.runId } : undefined;
 }
 
 /** The run a command was given: a run item of the tree (or one of its stages or tasks), or a reference to one. */
@@ -156,6 +181,43 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
       return;
     }
     await ctx.runJob(target.file, target.job);
+  },
+
+  // The run's failed, skipped and cancelled tasks again; what succeeded there is reused.
+  'fastasyncio.rerunFailed': (ctx) => async (arg?: unknown) => {
+    const run = arg === undefined ? ctx.runs.latest() : await runOf(ctx, arg);
+    if (!run?.runId || !offersRerunFailed(run.state)) {
+      void vscode.window.showInformationMessage('FastAsyncio: Re-run Failed needs a run that failed or was cancelled.');
+      return;
+    }
+    await ctx.runJob(run.configFile, run.job, { rerun: rerunFailedRequest(run.runId) });
+  },
+
+  // One task with real inputs: its dependencies' results from a recorded run.
+  'fastasyncio.runTask': (ctx) => async (arg?: unknown) => {
+    const target = taskToRun(arg);
+    if (!target) {
+      void vscode.window.showInformationMessage('FastAsyncio: pick a task in the FastAsyncio view or the Run view to run it.');
+      return;
+    }
+    await ctx.runJob(target.file, target.job, { rerun: runTaskRequest(target.task, target.runId) });
+  },
+
+  // A job under the debugger: the run waits for it, and breakpoints in task modules stop there.
+  'fastasyncio.debugJob': (ctx) => async (arg?: unknown) => {
+    if (!vscode.workspace.isTrusted) {
+      void refuseUntrusted();
+      return;
+    }
+    let target: { file: string; job: string } | undefined;
+    if (isRunArguments(arg)) target = { file: vscode.Uri.parse(arg.uri).fsPath, job: arg.job };
+    else if (isNode(arg)) target = { file: arg.entry.config.file, job: arg.entry.job.name };
+    else if (isJobRef(arg)) target = { file: arg.configFile, job: arg.job };
+    else {
+      const entry = await pickJob(ctx, 'FastAsyncio: Debug Job', 'Pick a job to debug');
+      target = entry && { file: entry.config.file, job: entry.job.name };
+    }
+    if (target) await ctx.runJob(target.file, target.job, { debug: true });
   },
 
   // Without a run: the output channel. A past run: its record, each line with its event's time.

@@ -1,5 +1,6 @@
 import { formatDuration } from '../engine/run/describe';
 import type { RunSummary } from '../engine/run/events';
+import { offersRerunFailed } from './reruns';
 
 /** How a run ended, as the end-of-run notification and the status bar tell it (pure, no `vscode`). */
 export interface RunOutcome {
@@ -60,4 +61,18 @@ export function runOutcome(run: Pick<RunSummary, 'job' | 'status' | 'durationMs'
     case 'running':
       return { severity: 'info', message: `${job} is running`, failed: false, statusText };
   }
+}
+
+/** The end-of-run notification's buttons, in order. */
+export type RunEndAction = 'Show Run' | 'Show Log' | 'Re-run' | 'Re-run Failed';
+
+/**
+ * What the end-of-run notification offers: the run and its log; when it failed, to run it again; when it
+ * failed or was cancelled, to re-run only what did not succeed ("Re-run Failed").
+ */
+export function runEndActions(run: Pick<RunSummary, 'job' | 'status' | 'durationMs' | 'tasks' | 'error'> & { finished: boolean }): RunEndAction[] {
+  const actions: RunEndAction[] = ['Show Run', 'Show Log'];
+  if (runOutcome(run).failed) actions.push('Re-run');
+  if (offersRerunFailed(run)) actions.push('Re-run Failed');
+  return actions;
 }

@@ -7,6 +7,7 @@ import { applyEvent } from '../engine/view/fold';
 import { jobViewModel } from '../engine/view/from-job';
 import { VIEW_MODEL_VERSION, type ViewModel, type ViewRun } from '../engine/view/model';
 import type { HostMessage, ViewMessage } from '../engine/view/protocol';
+import { offersRerunFailed } from './reruns';
 
 /**
  * The run view's logic without `vscode` (run-view.ts is the panel around it): which run a job's panel
@@ -241,8 +242,10 @@ export class Outbox {
 }
 
 /**
- * The app's message, when it is one the panel grants: `ready`, or opening a file the picture names (a
- * task's module, the job's config at a task's entry) and nothing else.
+ * The app's message, when it is one the panel grants: `ready`, opening a file the picture names (a
+ * task's module, the job's config at a task's entry), "Re-run Failed" on the run shown when it ended
+ * failed or cancelled, "Run Task" on a task of the picture (with the run shown when it has ended), and
+ * nothing else.
  */
 export function grantedMessage(value: unknown, model: ViewModel): ViewMessage | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -259,6 +262,16 @@ export function grantedMessage(value: unknown, model: ViewModel): ViewMessage | 
       if (typeof file !== 'string' || file !== model.configFile) return undefined;
       const position = isPosition(message.position) ? { line: message.position.line, character: message.position.character } : undefined;
       return position ? { type: 'open-config', file, position } : { type: 'open-config', file };
+    }
+    case 'rerun-failed': {
+      const run = model.run;
+      return run && message.runId === run.runId && offersRerunFailed(run) ? { type: 'rerun-failed', runId: run.runId } : undefined;
+    }
+    case 'run-task': {
+      const { task, runId } = message;
+      if (typeof task !== 'string' || !model.tasks.some((t) => t.id === task)) return undefined;
+      if (runId === undefined) return { type: 'run-task', task };
+      return typeof runId === 'string' && runId === model.run?.runId && model.run.finished ? { type: 'run-task', task, runId } : undefined;
     }
     default:
       return undefined;

@@ -215,13 +215,30 @@ class RunPanel implements vscode.Disposable {
   private onMessage(value: unknown): void {
     const message = grantedMessage(value, this.picture.model);
     if (!message) return;
-    if (message.type === 'ready') {
-      this.outbox.start(this.picture.model);
-    } else if (message.type === 'open-module') {
-      void this.open(vscode.Uri.file(message.path));
-    } else {
-      const at = message.position && new vscode.Position(message.position.line, message.position.character);
-      void this.open(vscode.Uri.file(message.file), at && new vscode.Range(at, at));
+    switch (message.type) {
+      case 'ready':
+        this.outbox.start(this.picture.model);
+        break;
+      case 'open-module':
+        void this.open(vscode.Uri.file(message.path));
+        break;
+      case 'open-config': {
+        const at = message.position && new vscode.Position(message.position.line, message.position.character);
+        void this.open(vscode.Uri.file(message.file), at && new vscode.Range(at, at));
+        break;
+      }
+      // The commands do what the tree's items and the end-of-run notification do.
+      case 'rerun-failed':
+        void vscode.commands.executeCommand('fastasyncio.rerunFailed', { runId: message.runId, configFile: this.ref.configFile, job: this.ref.job });
+        break;
+      case 'run-task':
+        void vscode.commands.executeCommand('fastasyncio.runTask', {
+          configFile: this.ref.configFile,
+          job: this.ref.job,
+          task: message.task,
+          runId: message.runId,
+        });
+        break;
     }
   }
 

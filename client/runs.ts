@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import type { ReadConfig } from '../engine/analysis/read-config';
+import type { DebugOptions, DebugTarget } from '../engine/run/debug';
 import type { RunEvent, RunSummary } from '../engine/run/events';
 import { runJobInChild } from '../engine/run/child-runner';
 import { inspectRun, recordedState, replayRun } from '../engine/run/recorded-runs';
 import { runIds } from '../engine/run/records';
+import type { RerunRequest } from '../engine/run/rerun';
 import type { WorkersOptions } from '../engine/run/run-job';
 import { RunState } from '../engine/run/summary';
 import type { RunSettings } from '../server/protocol';
@@ -28,6 +30,19 @@ export function runningElsewhere(run: RunInfo): boolean {
   return !run.controller && !run.done && !run.state.finished;
 }
 
+/** How a run is started, besides its config and job (see `RunController.start`). */
+export interface StartOptions {
+  jobConcurrency?: number;
+  python?: string;
+  pythonFrom?: string;
+  workers?: WorkersOptions;
+  /** Re-run part of the job from earlier runs ("Re-run Failed", "Run Task"). */
+  rerun?: RerunRequest;
+  /** Debuggers the run's processes listen for ("Debug Job"), and where to attach to each once it does. */
+  debug?: DebugOptions;
+  onDebugTarget?: (target: DebugTarget) => void;
+}
+
 export interface RunChange {
   run: RunInfo;
   event?: RunEvent;
@@ -49,16 +64,11 @@ export class RunController implements vscode.Disposable {
    * here. `settings` are the server's for this config. `jobConcurrency` is the job's own `maxConcurrency`:
    * the default setting applies only without one. `python` is the interpreter picked for the run
    * (python.ts) and `pythonFrom` where from; without one the engine chooses. `workers`: the tasks run on
-   * workers through that Redis (workers-choice.ts), else in the child process.
+   * workers through that Redis (workers-choice.ts), else in the child process. `rerun`, `debug` and
+   * `onDebugTarget` go to the engine as they are; a re-run it refuses (`RerunError`) rejects `done`.
    */
-  start(
-    config: ReadConfig,
-    root: string,
-    job: string,
-    settings: RunSettings,
-    options: { jobConcurrency?: number; python?: string; pythonFrom?: string; workers?: WorkersOptions } = {},
-  ): RunInfo {
-    const { jobConcurrency, python, pythonFrom, workers } = options;
+  start(config: ReadConfig, root: string, job: string, settings: RunSettings, options: StartOptions = {}): RunInfo {
+    const { jobConcurrency, python, pythonFrom, workers, rerun, debug, onDebugTarget } = options;
     const configFile = config.file;
     const controller = new AbortController();
     const state = new RunState();
@@ -73,6 +83,8 @@ export class RunController implements vscode.Disposable {
       record: { keep: settings.keepRuns },
       ...(python ? { python, pythonFrom } : {}),
       ...(workers ? { workers } : {}),
+      ...(rerun ? { rerun } : {}),
+      ...(debug ? { debug, onDebugTarget } : {}),
       onEvent: (event) => {
         state.apply(event);
         if (!run.runId) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runOutcome } from './run-outcome';
+import { runEndActions, runOutcome } from './run-outcome';
 import type { RunController, RunInfo } from './runs';
 import type { RunRef } from './show-run';
 
@@ -92,7 +92,8 @@ export function showRunProgress(runs: RunController, run: RunInfo): void {
         reported = percent;
       });
       try {
-        await run.done;
+        // A run that could not start (a re-run refused) says why in a message of its own.
+        await run.done?.catch(() => undefined);
       } finally {
         subscription.dispose();
       }
@@ -113,12 +114,13 @@ function showMessage(severity: 'info' | 'warning' | 'error', message: string, ac
 
 /**
  * When a run has ended: a notification of how (`job1 succeeded in 3.10s`, `job1 failed: Task3`,
- * `job1 cancelled`) with "Show Run", "Show Log" and, when it failed, "Re-run".
+ * `job1 cancelled`) with "Show Run", "Show Log", when it failed "Re-run", and when it failed or was
+ * cancelled "Re-run Failed" (run-outcome.ts: `runEndActions`).
  */
 export async function notifyRunEnd(run: RunInfo): Promise<void> {
   if (!run.state.finished || !run.runId) return;
   const outcome = runOutcome(run.state);
-  const choice = await showMessage(outcome.severity, `FastAsyncio: ${outcome.message}`, ['Show Run', 'Show Log', ...(outcome.failed ? ['Re-run'] : [])]);
+  const choice = await showMessage(outcome.severity, `FastAsyncio: ${outcome.message}`, runEndActions(run.state));
   switch (choice) {
     case 'Show Run':
       await vscode.commands.executeCommand('fastasyncio.showRun', runRef(run));
@@ -128,6 +130,9 @@ export async function notifyRunEnd(run: RunInfo): Promise<void> {
       break;
     case 'Re-run':
       await vscode.commands.executeCommand('fastasyncio.rerun', runRef(run));
+      break;
+    case 'Re-run Failed':
+      await vscode.commands.executeCommand('fastasyncio.rerunFailed', runRef(run));
       break;
   }
 }

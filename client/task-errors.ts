@@ -47,10 +47,11 @@ function codeBlock(code: string): string {
 
 /**
  * A task's tooltip in Markdown: `**Task3** failed`, `on worker w1` when its last attempt ran on one, the
- * error's message, its stack in a code block.
+ * run its result was reused from when it did not run, the error's message, its stack in a code block.
  */
-export function taskTooltip(task: string, status: TaskStatus, error: ErrorInfo | undefined, worker?: string): string {
+export function taskTooltip(task: string, status: TaskStatus, error: ErrorInfo | undefined, worker?: string, reused?: string): string {
   const parts = [`**${escapeMarkdown(task)}** ${status}${worker ? ` on worker ${escapeMarkdown(worker)}` : ''}`];
+  if (reused !== undefined) parts.push(`Not run again: its result is run ${escapeMarkdown(reused)}'s.`);
   if (error?.message) parts.push(escapeMarkdown(cut(error.message, MAX_MESSAGE_CHARS)));
   if (error?.stack) parts.push(codeBlock(shortenStack(error.stack)));
   return parts.join('\n\n');

@@ -4,6 +4,7 @@ import type { PlannedStage, RunStatus, TaskStatus } from '../engine/run/events';
 import { recordFile } from '../engine/run/records';
 import type { JobEntry, JobIndex } from './jobs';
 import { relativePaths } from './paths';
+import { offersRerunFailed } from './reruns';
 import { type RunController, type RunInfo, runningElsewhere } from './runs';
 import { TaskErrors, taskTooltip } from './task-errors';
 import { taskDescription } from './task-item';
@@ -226,9 +227,11 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     item.description = run.state.finished
       ? `${run.state.status} · ${formatDuration(run.state.durationMs)}`
       : `${runningElsewhere(run) ? 'running elsewhere' : 'running'} · ${run.state.ended}/${total}`;
-    item.tooltip = `${run.runId}${run.state.error ? `\n${run.state.error}` : ''}`;
+    const rerunOf = run.state.started?.rerun?.from;
+    item.tooltip = [run.runId, ...(rerunOf ? [`Re-run of ${rerunOf}`] : []), ...(run.state.error ? [run.state.error] : [])].join('\n');
     item.iconPath = icon(run.state.status);
-    item.contextValue = run.controller ? 'run.live' : 'run.done';
+    // A run that failed or was cancelled also offers "Re-run Failed".
+    item.contextValue = run.controller ? 'run.live' : offersRerunFailed(run.state) ? 'run.done.rerunFailed' : 'run.done';
     return item;
   }
 
@@ -258,7 +261,7 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       item.description = taskDescription(summary);
       item.iconPath = icon(summary.status);
       // A failed task's tooltip (with its stack, read from the record) is made when it is shown: resolveTreeItem.
-      if (!summary.error) item.tooltip = new vscode.MarkdownString(taskTooltip(task, summary.status, undefined, summary.worker));
+      if (!summary.error) item.tooltip = new vscode.MarkdownString(taskTooltip(task, summary.status, undefined, summary.worker, summary.reused));
     } else {
       // The plan: what the task waits for.
       item.description = plannedTaskDescription(entry.job.tasks.find((t) => t.id === task)?.dependencies ?? []);

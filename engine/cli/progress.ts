@@ -58,7 +58,13 @@ export class ProgressPrinter {
 
 /** The summary table printed at the end of `fastasyncio run`. */
 export function summaryTable(summary: RunSummary): string {
-  const rows = Object.entries(summary.tasks).map(([task, t]) => [task, t.status, String(t.attempts), formatDuration(t.durationMs), t.error ?? '']);
+  const rows = Object.entries(summary.tasks).map(([task, t]) => [
+    task,
+    t.status,
+    String(t.attempts),
+    t.reused ? 'reused' : formatDuration(t.durationMs),
+    t.reused ? `from run ${t.reused}` : (t.error ?? ''),
+  ]);
   const header = ['task', 'status', 'attempts', 'duration', 'error'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const format = (r: string[]) =>

@@ -6,14 +6,18 @@ import type { JobModel, Problem } from '../config/types';
 import { type ChildRunOptions, runJobInChild, startWorker } from '../run/child-runner';
 import { roundDurations } from '../run/describe';
 import type { RunSummary } from '../run/events';
+import { type DebugOptions, type DebugTarget, whereToAttach } from '../run/debug';
+import { RerunError } from '../run/rerun';
+import { takeDebugFlags } from './debug-flags';
 import type { Io } from './io';
 import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
 import { integerFlag, outputLimits, pythonFlag, redisProblem, WORKERS_FLAGS, workersFlags } from './options';
 import { ProgressPrinter, summaryTable } from './progress';
+import { RERUN_FLAGS, rerunFlags } from './rerun-flags';
 import { errorsLine, formatText, problemsOf, shownPath } from './report';
 
 export const RUN_USAGE =
-  'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH] [--redis URL [--queue-prefix PREFIX] [--max-result-size SIZE]]';
+  'fastasyncio run [config] <job> [--concurrency N] [--format text|json] [--keep-runs N] [--max-task-output SIZE] [--max-run-output SIZE] [--from RUN_ID] [--only TASK]... [--param TASK.KEY=JSON]... [--force] [--python PATH] [--inspect[=PORT] | --inspect-brk[=PORT]] [--debug-python[=PORT]] [--redis URL [--queue-prefix PREFIX] [--max-result-size SIZE]]';
 
 export const EXIT = { succeeded: 0, failed: 1, config: 2, cancelled: 130 } as const;
 
@@ -44,8 +48,10 @@ export function jobOf(file: string, analysis: Analysis, job: string | undefined)
  * 1 failed, 130 cancelled (SIGINT/SIGTERM cancel gracefully), 2 for a config with errors.
  */
 export async function runCommand(args: string[], io: Io): Promise<number> {
+  // parseArgs has no optional values (`--inspect` or `--inspect=9230`): the debug flags are taken first.
+  const { args: rest, debug } = takeDebugFlags(args);
   const { values, positionals } = parseArgs({
-    args,
+    args: rest,
     allowPositionals: true,
     options: {
       concurrency: { type: 'string' },
@@ -55,6 +61,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       'max-run-output': { type: 'string' },
       python: { type: 'string' },
       ...WORKERS_FLAGS,
+      ...RERUN_FLAGS,
     },
   });
   const format = values.format;
@@ -65,6 +72,10 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const limits = outputLimits(values);
   const python = pythonFlag(values.python);
   const workers = workersFlags(values);
+  const rerun = rerunFlags(values);
+  if (debug && workers) {
+    throw new UsageError(`${debugFlag(debug)} debugs the run's own worker; with --redis, debug a worker instead (node --inspect dist/cli.js worker ...)`);
+  }
   const unreachable = await redisProblem(workers);
   if (unreachable) {
     io.err(`fastasyncio run: ${unreachable}`);
@@ -72,7 +83,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   // The worker boots while the config is read and checked (half the time to the first task); a run
   // that is refused kills it, and one that ran has let it exit already.
-  const worker = startWorker();
+  const worker = startWorker(undefined, undefined, debug);
   try {
     const { file, analysis } = loadConfig(config);
     // Only the errors that stop this job refuse it: another job's mistakes are not its own.
@@ -80,10 +91,36 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     const { name } = jobOf(file, analysis, job);
     const errors = jobErrors(analysis, name);
     if (errors.length > 0) return refuse(io, file, analysis, errors);
-    return await run(io, format, { configFile: file, analysis, job: name, concurrency, record: { keep }, outputLimits: limits, python, workers, worker });
+    return await run(io, format, {
+      configFile: file,
+      analysis,
+      job: name,
+      concurrency,
+      record: { keep },
+      outputLimits: limits,
+      python,
+      workers,
+      worker,
+      rerun,
+      debug,
+      onDebugTarget: announce(io, debug),
+    });
   } finally {
-    worker.kill();
+    // SIGKILL: once booted, a worker ignores SIGTERM (the parent's to handle), and its pipes would keep us waiting.
+    worker.kill('SIGKILL');
   }
+}
+
+/** The flag that asked for `debug`, for messages. */
+function debugFlag(debug: DebugOptions): string {
+  if (!debug.inspect) return '--debug-python';
+  return debug.inspect.brk ? '--inspect-brk' : '--inspect';
+}
+
+/** Where to attach, on stderr at once: with --inspect-brk nothing else is printed until a debugger does. */
+function announce(io: Io, debug: DebugOptions | undefined): ((target: DebugTarget) => void) | undefined {
+  if (!debug) return undefined;
+  return (target) => io.err(`fastasyncio run: ${whereToAttach(target, target.kind === 'python' || debug.inspect?.brk === true)}`);
 }
 
 /** Runs a checked job with live output (or none, for JSON), then prints its summary; the exit code. */
@@ -96,6 +133,11 @@ async function run(io: Io, format: 'text' | 'json', options: ChildRunOptions): P
   let summary: RunSummary;
   try {
     summary = await runJobInChild({ ...options, signal: controller.signal, onEvent: printer?.onEvent });
+  } catch (error) {
+    // A re-run that cannot be done as asked is refused before it starts.
+    if (!(error instanceof RerunError)) throw error;
+    io.err(`fastasyncio run: ${error.message}`);
+    return EXIT.config;
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);

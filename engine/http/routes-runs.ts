@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jobErrors } from '../analysis/job-errors';
 import { recordedSummary } from '../run/recorded-runs';
+import { RerunError, type RerunRequest, resolveRerun } from '../run/rerun';
 import { problem, sendProblem } from './problems';
 import type { ApiContext, ApiRoute } from './route';
+import type { PreparedRerun } from './run-registry';
 import { diagnostics, noSuchJob, shownJobs } from './routes-jobs';
 import { JobParams, RunAccepted, RunList, RunListQuery, RunParams, RunRequest, RunSummary } from './schemas';
 
@@ -32,11 +34,11 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
           headers: { location: 'The run: /runs/{runId}.' },
         },
       },
-      problems: [400, 404, 413, 415, 422, 429, 503],
-      handler: (request, reply) => {
+      problems: [400, 404, 409, 413, 415, 422, 429, 503],
+      handler: async (request, reply) => {
         ctx.config.refresh();
         const name = (request.params as { job: string }).job;
-        const { concurrency } = request.body as { concurrency?: number };
+        const { concurrency, ...rerun } = request.body as { concurrency?: number } & RerunRequest;
         const latest = ctx.config.latest;
         const inLatest = latest?.analysis.model?.jobs.some((j) => j.name === name) === true;
         // The latest version when nothing stops this job there (errors in other jobs do not), else the one in effect.
@@ -54,7 +56,19 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
           sendProblem(request, reply, problem('job-not-found', noSuchJob(name, shownJobs(ctx.config))));
           return;
         }
-        const started = ctx.runs.start(config, job, concurrency);
+        let prepared: PreparedRerun | undefined;
+        if (rerun.from !== undefined || rerun.only !== undefined || rerun.params !== undefined) {
+          try {
+            const resolved = await resolveRerun(config.analysis.model!, job, rerun);
+            prepared = { job: resolved.job, reuse: resolved.rerun };
+          } catch (error) {
+            if (!(error instanceof RerunError)) throw error;
+            const name = error.reason === 'changed' ? 'results-changed' : error.reason === 'missing' ? 'results-missing' : 'invalid-rerun';
+            sendProblem(request, reply, problem(name, error.message));
+            return;
+          }
+        }
+        const started = ctx.runs.start(config, job, concurrency, prepared);
         if (!started.ok && started.reason === 'closing') {
           sendProblem(request, reply, problem('shutting-down', 'the server is shutting down: no new runs'));
           return;

@@ -6,10 +6,17 @@ import { isRunId, newRunId, runIds } from '../run/records';
 import type { ConfigVersion } from './config-watch';
 import { LiveRun } from './live-run';
 import type { OutputLimits } from '../run/output';
+import type { ResolvedRerun } from '../run/rerun';
 import type { WorkersOptions } from '../run/run-job';
 
 export { LiveRun } from './live-run';
 export type { RunListItem } from '../run/recorded-runs';
+
+/** A re-run as `resolveRerun` worked it out: the job as it runs, and what it reuses. */
+export interface PreparedRerun {
+  job: JobModel;
+  reuse: ResolvedRerun;
+}
 
 export interface RegistryOptions {
   /** More runs than this at once are refused (429). */
@@ -59,10 +66,16 @@ export class RunRegistry {
     return this.options.maxActiveRuns;
   }
 
-  /** Starts `job` of `config` in a worker process, unless `maxActiveRuns` are already active. */
-  start(config: ConfigVersion, job: JobModel, concurrency?: number): StartResult {
-    const model = config.analysis.model;
-    if (!model) throw new Error(`config version ${config.version} has no model: it cannot be run`);
+  /**
+   * Starts `job` of `config` in a worker process, unless `maxActiveRuns` are already active; `rerun`, a
+   * re-run of it worked out already (`resolveRerun`).
+   */
+  start(config: ConfigVersion, job: JobModel, concurrency?: number, rerun?: PreparedRerun): StartResult {
+    const analysed = config.analysis.model;
+    if (!analysed) throw new Error(`config version ${config.version} has no model: it cannot be run`);
+    // A re-run runs its own version of the job: the model then holds that one.
+    const model = rerun ? { ...analysed, jobs: analysed.jobs.map((j) => (j === job ? rerun.job : j)) } : analysed;
+    if (rerun) job = rerun.job;
     if (this.closing) return { ok: false, reason: 'closing' };
     if (this.activeCount >= this.options.maxActiveRuns) return { ok: false, reason: 'busy', activeRuns: this.activeCount };
     let runId = newRunId();
@@ -79,7 +92,7 @@ export class RunRegistry {
     };
     const running = runJobInChild({
       configFile: config.file,
-      analysis: config.analysis,
+      ...(rerun ? { model, reuse: rerun.reuse } : { analysis: config.analysis }),
       job: job.name,
       concurrency,
       runId,

@@ -187,7 +187,27 @@ export const JobPlan: JsonSchema = {
 export const RunRequest: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { concurrency: { type: 'integer', minimum: 1, maximum: 10000, description: "Overrides the job's maxConcurrency." } },
+  properties: {
+    concurrency: { type: 'integer', minimum: 1, maximum: 10000, description: "Overrides the job's maxConcurrency." },
+    from: {
+      type: 'string',
+      pattern: RUN_ID_PATTERN,
+      description: 'Re-run from this earlier run of the job: its succeeded tasks are not executed again, their recorded results are passed on.',
+    },
+    only: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      minItems: 1,
+      maxItems: 10000,
+      description: "Run just these tasks; their dependencies' results come from `from`, or from the latest run of the job where they succeeded.",
+    },
+    params: {
+      type: 'object',
+      additionalProperties: { type: 'object' },
+      description: 'Param overrides for this run, by task: `{ "Task1": { "limit": 5 } }`. The record keeps them.',
+    },
+    force: { type: 'boolean', description: "Reuse earlier results even when their task's definition or module changed since." },
+  },
 };
 
 export const RunAccepted: JsonSchema = {

@@ -2,14 +2,15 @@ import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigModel, JobModel } from '../config/types';
-import type { DebugTarget } from './debug';
+import { type DebugOptions, type DebugTarget, isDebugging, whereToAttach } from './debug';
 import type { ResolvedRerun } from './rerun';
 import { type FinalTaskStatus, type LineOrigin, type RunEvent, type RunEventInit, type RunSummary, withOrigin } from './events';
 import { onProcessExit } from './exit-hooks';
+import { inspectorArgs, inspectorLine } from './inspector';
 import { LineSplitter, OutputBudget, splitLong } from './output';
 import { currentOwner } from './owner';
 import { eventSink } from './recorder';
-import { planEvent, type RunOptions, type RunResume, setUpRun } from './run-job';
+import { planEvent, reusedEvents, type RunOptions, type RunResume, setUpRun } from './run-job';
 import { MAX_TIMER_MS } from './scheduler';
 import { RunState } from './summary';
 import { type FromWorker, type ToWorker, WORKER_COMMAND } from './worker-protocol';
@@ -19,10 +20,8 @@ export interface ChildRunOptions extends Omit<RunOptions, 'executor' | 'output' 
   workerScript?: string;
   /** How long a worker may take to stop after a cancel, or a task after its timeout, before it is killed. */
   graceMs?: number;
-  /** A worker from `startWorker`, started while the caller read the config: the run's first worker. */
+  /** A worker from `startWorker`, started while the caller read the config (with the run's `debug`): the run's first worker. */
   worker?: ChildProcess;
-  /** Called when a process of the run listens for a debugger (`debug`): where to attach. */
-  onDebugTarget?: (target: DebugTarget) => void;
 }
 
 const DEFAULT_GRACE_MS = 1000;
@@ -38,16 +37,17 @@ export function defaultWorkerScript(): string {
 /**
  * Starts a worker process ahead of its run: it boots (Node and the bundle, about 100 ms) while the caller
  * still reads and checks the config, then waits for its `start`. A worker that is not given to a run
- * should be killed; one whose parent goes away exits.
+ * should be killed; one whose parent goes away exits. With `debug.inspect`, it runs under the Node
+ * inspector (and with `brk`, waits for a debugger before its first line).
  */
-export function startWorker(workerScript = defaultWorkerScript(), cwd = process.cwd()): ChildProcess {
+export function startWorker(workerScript = defaultWorkerScript(), cwd = process.cwd(), debug?: DebugOptions): ChildProcess {
   return fork(workerScript, [WORKER_COMMAND], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
     // The worker moves to the project root when its run starts.
     cwd,
     // The worker is plain bundled JavaScript: none of the caller's loader flags (tsx in tests).
-    execArgv: [],
+    execArgv: inspectorArgs(debug?.inspect),
     // Its own process group: a kill reaches whatever its tasks started, and a terminal's Ctrl-C is ours to handle.
     detached: true,
   });
@@ -64,9 +64,10 @@ export function startWorker(workerScript = defaultWorkerScript(), cwd = process.
  * killed after `graceMs`.
  */
 export async function runJobInChild(options: ChildRunOptions): Promise<RunSummary> {
-  const { model, job, runId, recorder } = setUpRun(options);
+  const { model, job, runId, recorder, reuse } = await setUpRun(options);
   const state = new RunState();
   const run = new ChildRun(options, model, job, runId, state, eventSink(state, recorder, options.onEvent));
+  run.reuse = reuse;
   try {
     return await run.run();
   } finally {
@@ -96,6 +97,8 @@ class ChildRun {
   private readonly lost = new Map<string, number>();
   private child?: ChildProcess;
   private killedFor?: KilledFor;
+  /** Run-log lines from before the worker's `run-started` (the inspector's): a record begins with its plan. */
+  private readonly early: RunEventInit[] = [];
   /** The re-run as `setUpRun` resolved it: the worker runs it as it is. */
   reuse?: ResolvedRerun;
 
@@ -112,7 +115,8 @@ class ChildRun {
     this.state.runId = runId;
     this.budget = new OutputBudget(options.outputLimits);
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-    this.timeouts = new Map(job.tasks.map((t) => [t.id, t.timeout]));
+    // A worker paused at a breakpoint is not stuck: no watchdogs while debugging (nor timeouts in the worker).
+    this.timeouts = new Map(isDebugging(options.debug) ? [] : job.tasks.map((t) => [t.id, t.timeout]));
   }
 
   private get configFile(): string {
@@ -139,7 +143,10 @@ class ChildRun {
           continue;
         }
         // A worker that died before it started still leaves a run with its plan and every task accounted for.
-        if (!this.state.started) this.emit(this.plan());
+        if (!this.state.started) {
+          this.emit(this.plan());
+          for (const event of this.reuse ? reusedEvents(this.reuse) : []) this.emit(event);
+        }
         this.finishForWorker(signal?.aborted ?? false, end.fatal ?? describeExit(end.code, end.signal));
         break;
       }
@@ -156,6 +163,10 @@ class ChildRun {
    * reports), folds it into the run's state and watches the tasks' timeouts.
    */
   private emit(event: RunEventInit | RunEvent): void {
+    if (event.type === 'run-log' && !this.state.started) {
+      this.early.push(event);
+      return;
+    }
     const stamped = { ...event, runId: this.runId, seq: ++this.seq, time: 'time' in event ? event.time : Date.now() };
     switch (stamped.type) {
       case 'run-started':
@@ -176,6 +187,7 @@ class ChildRun {
         break;
     }
     this.deliver(stamped);
+    if (stamped.type === 'run-started') for (const line of this.early.splice(0)) this.emit(line);
   }
 
   /** A log line, within the run's budget: the worker keeps to it, and the parent makes sure. */
@@ -214,7 +226,7 @@ class ChildRun {
   private runWorker(resume: RunResume | undefined): Promise<WorkerEnd> {
     this.killedFor = undefined;
     const prestarted = resume === undefined && this.options.worker?.connected ? this.options.worker : undefined;
-    const child = prestarted ?? startWorker(this.options.workerScript, this.root);
+    const child = prestarted ?? startWorker(this.options.workerScript, this.root, this.options.debug);
     this.child = child;
     let finished: RunEvent | undefined;
     let fatal: string | undefined;
@@ -227,7 +239,10 @@ class ChildRun {
     ] as const) {
       if (!stream) continue;
       stream.setEncoding('utf8');
-      const lines = new LineSplitter((line) => this.log(undefined, line, { stream: name }));
+      const lines = new LineSplitter((line) => {
+        if (name === 'stderr' && this.options.debug?.inspect && this.fromInspector(line, child, (message) => (fatal = message))) return;
+        this.log(undefined, line, { stream: name });
+      });
       stream.on('data', (text: string) => lines.push(text));
       stream.on('end', () => lines.end());
       pipeEnds.push(() => lines.end());
@@ -248,6 +263,9 @@ class ChildRun {
         this.log(undefined, message.line, { stream: message.stream });
       } else if (message?.type === 'fatal') {
         fatal = message.message;
+      } else if (message?.type === 'debug-target') {
+        // The Python runner's debugpy: the worker logged where it listens.
+        this.options.onDebugTarget?.(message.target);
       }
     };
     const ended = new Promise<WorkerEnd>((resolve) => {
@@ -294,6 +312,26 @@ class ChildRun {
     child.send(start);
     if (this.options.signal?.aborted) this.cancel();
     return ended;
+  }
+
+  /**
+   * One of Node's inspector lines on a debugged worker's stderr: where it listens becomes the run's debug
+   * target and a line that says where to attach; an inspector that could not listen stops the run, which
+   * would otherwise run without it. False for any other line.
+   */
+  private fromInspector(line: string, child: ChildProcess, fail: (message: string) => void): boolean {
+    const said = inspectorLine(line);
+    if (said?.kind === 'listening') {
+      const target: DebugTarget = { kind: 'node', host: said.host, port: said.port, url: said.url };
+      if (child.pid !== undefined) target.pid = child.pid;
+      this.options.onDebugTarget?.(target);
+      this.log(undefined, whereToAttach(target, this.options.debug?.inspect?.brk === true));
+    } else if (said?.kind === 'failed') {
+      fail(said.message);
+      this.log(undefined, said.message, { level: 'error' });
+      this.kill();
+    }
+    return said !== undefined;
   }
 
   private cancel(): void {
@@ -383,14 +421,19 @@ class ChildRun {
   }
 
   private plan(): RunEvent {
-    return planEvent(this.job, {
-      runId: this.runId,
-      seq: 0,
-      time: Date.now(),
-      configFile: this.configFile,
-      root: this.root,
-      concurrency: this.options.concurrency ?? this.job.maxConcurrency ?? null,
-    });
+    return planEvent(
+      this.job,
+      {
+        runId: this.runId,
+        seq: 0,
+        time: Date.now(),
+        configFile: this.configFile,
+        root: this.root,
+        concurrency: this.options.concurrency ?? this.job.maxConcurrency ?? null,
+      },
+      undefined,
+      this.reuse?.record,
+    );
   }
 
   /** The worker ended without `run-finished`: report every task it left running or pending, then the run. */

@@ -15,7 +15,41 @@ export interface DebugOptions {
 }
 
 /** A debugger endpoint a run's process opened: what a client attaches to. */
-export type DebugTarget =
-  /** `url`: the inspector's WebSocket (`ws://127.0.0.1:9229/<id>`). */
-  | { kind: 'node'; host: string; port: number; url: string; pid?: number }
-  | { kind: 'python'; host: string; port: number; pid?: number };
+export type DebugTarget = NodeTarget | PythonTarget;
+
+/** The task worker's Node inspector; `url` is its WebSocket (`ws://127.0.0.1:9229/<id>`). */
+export interface NodeTarget {
+  kind: 'node';
+  host: string;
+  port: number;
+  url: string;
+  pid?: number;
+}
+
+/** The Python runner's debugpy (DAP over TCP). */
+export interface PythonTarget {
+  kind: 'python';
+  host: string;
+  port: number;
+  pid?: number;
+}
+
+/** Whether a run listens for any debugger. */
+export function isDebugging(debug: DebugOptions | undefined): boolean {
+  return debug?.inspect !== undefined || debug?.python !== undefined;
+}
+
+/** The run-log line of a run that debugs: a task paused at a breakpoint must not time out. */
+export const TIMEOUTS_OFF = 'task timeouts are off while debugging';
+
+/** The run-log line that says where to attach a debugger, and what waits for it. */
+export function whereToAttach(target: DebugTarget, waits: boolean): string {
+  const address = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+  if (target.kind === 'node') {
+    return (
+      `debugger: the task worker${target.pid === undefined ? '' : ` (pid ${target.pid})`} listens on ${target.url}; attach a Node debugger to ${address} (VS Code: Attach to Node Process, or chrome://inspect)` +
+      (waits ? '; the run waits for it' : '')
+    );
+  }
+  return `debugger: debugpy listens on ${address} (the Python runner${target.pid === undefined ? '' : `, pid ${target.pid}`}); attach a Python debugger there (VS Code: Python Debugger: Remote Attach); Python tasks wait for it`;
+}

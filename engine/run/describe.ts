@@ -80,6 +80,7 @@ export function describeEvent(event: RunEvent): string {
     case 'task-retrying':
       return `↻ ${event.task} attempt ${event.attempt} failed (${event.error.message}); retrying in ${formatDuration(event.delayMs)}`;
     case 'task-finished': {
+      if (event.reused) return `${STATUS_ICONS[event.status]} ${event.task} ${event.status} in run ${event.reused}: its result is reused`;
       const attempts = event.attempts > 1 ? `, ${event.attempts} attempts` : '';
       const why = event.error && event.status !== 'succeeded' ? `: ${event.error.message}` : '';
       return `${STATUS_ICONS[event.status]} ${event.task} ${event.status} in ${formatDuration(event.durationMs)}${attempts}${why}`;

@@ -155,6 +155,8 @@ async function bundle(esbuild: Esbuild, file: string, root: string): Promise<{ c
       keepNames: true,
       logLevel: 'silent',
       metafile: true,
+      // The map's sources are relative to this folder, the module's own: against the script's URL (the
+      // module's path, evaluate.ts) they are the original files, where debuggers bind breakpoints.
       absWorkingDir: path.dirname(file),
       plugins: [
         {

@@ -6,8 +6,18 @@ import { readConfigFile } from '../analysis/read-config';
 import type { LayoutDefaults } from '../config/layout';
 import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type Problem } from '../config/types';
 import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
-import { type LineOrigin, type RunEvent, type RunListener, type RunStartedEvent, type RunSummary, withOrigin } from './events';
-import type { DebugOptions } from './debug';
+import {
+  type LineOrigin,
+  type PlannedTask,
+  type RerunRecord,
+  type RunEvent,
+  type RunEventInit,
+  type RunListener,
+  type RunStartedEvent,
+  type RunSummary,
+  withOrigin,
+} from './events';
+import { type DebugOptions, type DebugTarget, isDebugging, TIMEOUTS_OFF } from './debug';
 import type { TaskExecutor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
 import { type LoadScope, loadClass } from './loader';
@@ -20,7 +30,7 @@ import { currentOwner } from './owner';
 import { PythonUnavailableError } from './python/interpreter';
 import { RedisUnavailableError } from './queue/redis';
 import { PythonRuntime } from './python/runtime';
-import type { RerunRequest, ResolvedRerun } from './rerun';
+import { fingerprints, type RerunRequest, type ResolvedRerun, resolveRerun } from './rerun';
 import { errorInfo, type GraphResume, runGraph, type TaskLog } from './scheduler';
 import { RunState } from './summary';
 
@@ -65,8 +75,13 @@ export interface RunOptions {
   workers?: WorkersOptions;
   /** Re-run part of the job from earlier runs (`--from`, `--only`, `--param`, `--force`); see rerun.ts. */
   rerun?: RerunRequest;
-  /** Debuggers the run's processes listen for (`--inspect`, `--inspect-brk`, `--debug-python`); see debug.ts. */
+  /**
+   * Debuggers the run's processes listen for (`--inspect`, `--inspect-brk`, `--debug-python`); see debug.ts.
+   * Task timeouts are off while debugging.
+   */
   debug?: DebugOptions;
+  /** Called when a process of the run listens for a debugger (`debug`): where to attach. */
+  onDebugTarget?: (target: DebugTarget) => void;
   /** `rerun` as the recording process resolved it (a worker's run); `model` then holds the job as it runs. */
   reuse?: ResolvedRerun;
 }
@@ -130,46 +145,91 @@ function modelJob(file: string, model: ConfigModel, name: string): { model: Conf
 
 /** What a run starts from, in either runner. */
 export interface RunSetup {
+  /** The config's model; with a re-run, its job is the job as it runs (`reuse`). */
   model: ConfigModel;
   job: JobModel;
   runId: string;
   /** The run's record, open unless the run is not recorded; the runner closes it when the run ends. */
   recorder: RunRecorder | undefined;
+  /** What a re-run reuses from earlier runs (`rerun`). */
+  reuse?: ResolvedRerun;
 }
 
 /**
  * The set-up `runJob` and `runJobInChild` share: the config read and analysed (unless the analysis is
  * given), the job found (`findJob`: a job that errors stop or an unknown job is refused), the options
- * checked, then the run's id and its record. A refused run throws before anything is recorded.
+ * checked and a re-run worked out (`RerunError` when it cannot be done), then the run's id and its
+ * record. A refused run throws before anything is recorded.
  */
-export function setUpRun(options: RunOptions): RunSetup {
-  const { model, job } = options.model
-    ? modelJob(options.configFile, options.model, options.job)
-    : findJob(options.configFile, analysisOf(options), options.job);
+export async function setUpRun(options: RunOptions): Promise<RunSetup> {
+  let { model, job } = options.model ? modelJob(options.configFile, options.model, options.job) : findJob(options.configFile, analysisOf(options), options.job);
   checkInteger('concurrency', options.concurrency);
+  let reuse = options.reuse;
+  if (!reuse && options.rerun && wantsRerun(options.rerun)) {
+    const resolved = await resolveRerun(model, job, options.rerun);
+    const runs = resolved.job;
+    reuse = resolved.rerun;
+    model = { ...model, jobs: model.jobs.map((j) => (j === job ? runs : j)) };
+    job = runs;
+  }
   const runId = options.runId ?? newRunId();
-  return { model, job, runId, recorder: openRecorder(model.layout.root, runId, options.record ?? true) };
+  return { model, job, runId, recorder: openRecorder(model.layout.root, runId, options.record ?? true), reuse };
 }
 
 export function loadScope(model: ConfigModel): LoadScope {
   return { folders: [model.layout.taskDir, model.layout.handlerDir], root: model.layout.root };
 }
 
-/** The `run-started` event's plan: tasks with their stages. */
+/**
+ * The `run-started` event's plan: tasks with their stages, params and modules' fingerprints (what a later
+ * `--from` compares), and what a re-run was asked to do.
+ */
 export function planEvent(
   job: JobModel,
   base: Pick<RunStartedEvent, 'runId' | 'seq' | 'time' | 'configFile' | 'root' | 'concurrency'>,
   graph?: TaskGraph,
+  rerun?: RerunRecord,
 ): RunStartedEvent {
   const plan = planJob(job, graph);
-  return {
+  const modules = fingerprints(base.root);
+  const event: RunStartedEvent = {
     type: 'run-started',
     ...base,
     owner: currentOwner(),
     job: job.name,
-    tasks: job.tasks.map((t) => ({ id: t.id, className: t.className, dependencies: t.dependencies, stage: plan.stageOf[t.id] ?? 0 })),
+    tasks: job.tasks.map((t) => {
+      const planned: PlannedTask = { id: t.id, className: t.className, dependencies: t.dependencies, stage: plan.stageOf[t.id] ?? 0 };
+      for (const _ in t.params) {
+        planned.params = t.params;
+        break;
+      }
+      const module = t.module === undefined ? undefined : modules(t.module);
+      if (module) {
+        planned.module = module.path;
+        planned.moduleSha1 = module.sha1;
+      }
+      return planned;
+    }),
     stages: plan.stages,
   };
+  if (rerun) event.rerun = rerun;
+  return event;
+}
+
+/** The re-run's notes, then its reused tasks as ended (a resumed run has them already). */
+export function reusedEvents(reuse: ResolvedRerun): RunEventInit[] {
+  const events: RunEventInit[] = reuse.notes.map((message) => ({ type: 'run-log', message }));
+  for (const [task, { from, result }] of Object.entries(reuse.reused)) {
+    const event: RunEventInit = { type: 'task-finished', task, status: 'succeeded', attempts: 0, durationMs: 0, reused: from };
+    if (result !== undefined) event.result = result;
+    events.push(event);
+  }
+  return events;
+}
+
+/** Whether a re-run request asks for anything (an empty one is a plain run). */
+function wantsRerun(request: RerunRequest): boolean {
+  return request.from !== undefined || (request.only?.length ?? 0) > 0 || Object.keys(request.params ?? {}).length > 0;
 }
 
 /**
@@ -177,7 +237,7 @@ export function planEvent(
  * failure (that is in the summary), only for a config with errors or an unknown job.
  */
 export async function runJob(options: RunOptions): Promise<RunSummary> {
-  const { model, job, runId, recorder } = setUpRun(options);
+  const { model, job, runId, recorder, reuse } = await setUpRun(options);
   const state = new RunState();
   let seq = 0;
   const nextSeq = () => ++seq;
@@ -187,7 +247,17 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
   const concurrency = options.concurrency ?? job.maxConcurrency ?? null;
   const taskGraph = buildGraph(job);
   if (resume) seed(state, job, runId, resume);
-  else emit(planEvent(job, { runId, seq: nextSeq(), time: Date.now(), configFile: model.layout.configFile, root: model.layout.root, concurrency }, taskGraph));
+  else {
+    emit(
+      planEvent(
+        job,
+        { runId, seq: nextSeq(), time: Date.now(), configFile: model.layout.configFile, root: model.layout.root, concurrency },
+        taskGraph,
+        reuse?.record,
+      ),
+    );
+    for (const event of reuse ? reusedEvents(reuse) : []) emit({ ...event, runId, seq: nextSeq(), time: Date.now() });
+  }
 
   // Every log line goes through the run's output budget: split when long, counted and not kept past it.
   const budget = options.output ?? new OutputBudget(options.outputLimits);
@@ -207,6 +277,12 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     emit(task === undefined ? { type: 'run-log', ...base } : { type: 'task-log', task, ...base });
   };
 
+  const debugging = isDebugging(options.debug);
+  if (debugging && !resume) {
+    logLine(undefined, TIMEOUTS_OFF);
+    if (options.debug?.python && !usesPython(job)) logLine(undefined, 'debugpy is not started: the job has no Python tasks or handler');
+  }
+
   const signal = options.signal ?? new AbortController().signal;
   const scope = loadScope(model);
   // Started only when a Python task or handler needs it.
@@ -215,6 +291,8 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     python: options.python,
     pythonFrom: options.pythonFrom,
     log: (message, origin) => logLine(undefined, message, origin),
+    debug: options.debug?.python,
+    onDebugTarget: options.onDebugTarget,
   });
   let executor: TaskExecutor = options.executor ?? new ModuleExecutor(new InProcessExecutor(scope), python);
   // Modules are readied while the handler starts (a Python runner, compiled TypeScript); on workers, there.
@@ -243,7 +321,8 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
           graph: taskGraph,
           log: taskLog,
           beforeFinish: sayDropped,
-          resume,
+          resume: graphResume(resume, reuse),
+          timeouts: !debugging,
         }),
       );
       await graph;
@@ -309,6 +388,14 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
   } finally {
     recorder?.close();
   }
+}
+
+/** Where the graph starts: what an earlier worker ended (a resumed run) and what a re-run reuses. */
+function graphResume(resume: RunResume | undefined, reuse: ResolvedRerun | undefined): GraphResume | undefined {
+  if (!reuse) return resume;
+  const ended: GraphResume['ended'] = { ...resume?.ended };
+  for (const [task, { result }] of Object.entries(reuse.reused)) ended[task] ??= { status: 'succeeded', result };
+  return { ended, attempts: resume?.attempts ?? {} };
 }
 
 /** A resumed run's state starts where the previous worker's ended. */

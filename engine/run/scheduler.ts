@@ -24,6 +24,8 @@ export interface GraphOptions {
   beforeFinish?: (task: string) => void;
   /** Continues a run that an earlier worker began: what ended there, and the attempts of what runs again. */
   resume?: GraphResume;
+  /** False: tasks' timeouts do not apply (a run being debugged, whose tasks may wait at a breakpoint). */
+  timeouts?: boolean;
 }
 
 export type TaskLog = (task: string, message: string, origin?: LineOrigin) => void;
@@ -222,7 +224,7 @@ class GraphRun {
     const execution = new TaskExecution(runId, this.options.job.name, task.id, task.className, task.module ?? '', task.params, attempt, input, this.reports);
     this.active[i] = execution;
     this.options.emit({ type: 'task-started', runId, seq: this.options.nextSeq(), time: Date.now(), task: task.id, attempt });
-    if (task.timeout !== undefined) {
+    if (task.timeout !== undefined && this.options.timeouts !== false) {
       this.timers[i] = setTimeout(
         () => {
           execution.abort(new TimeoutError(`${task.id} timed out after ${task.timeout}s`));

@@ -20,7 +20,16 @@ export function loadTranspiled(entry: string, root: string, fail: (message: stri
     let code: string;
     try {
       const typescript = /\.[cm]?ts$/.test(file);
-      code = transform(source, { transforms: typescript ? ['typescript', 'imports'] : ['imports'], filePath: file, keepUnusedImports: false }).code;
+      const transformed = transform(source, {
+        transforms: typescript ? ['typescript', 'imports'] : ['imports'],
+        filePath: file,
+        keepUnusedImports: false,
+        sourceMapOptions: { compiledFilename: file },
+      });
+      // Lines are kept, columns are not; and a debugger shows the file on disk only when the code it runs
+      // says where it comes from (the map's one source is the file itself, with its text).
+      const map = Buffer.from(JSON.stringify({ ...transformed.sourceMap, sourcesContent: [source] })).toString('base64');
+      code = `${transformed.code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${map}`;
     } catch (error) {
       throw fail(`cannot compile ${path.basename(file)}: ${(error as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import type { ConfigModel } from '../config/types';
-import type { DebugOptions } from './debug';
+import type { DebugOptions, DebugTarget } from './debug';
 import type { RunEvent } from './events';
 import type { ResolvedRerun } from './rerun';
 import type { OutputLimits } from './output';
@@ -43,7 +43,9 @@ export type FromWorker =
   /** A line printed outside any task (module code, the handler), within the worker's output budget. */
   | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
   /** The run could not start (the config changed under us and has errors, the job vanished). */
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** A process the worker started listens for a debugger (the Python runner's debugpy); the worker logged where. */
+  | { type: 'debug-target'; target: DebugTarget };
 
 /** The hidden CLI command that turns `dist/cli.js` into a worker. */
 export const WORKER_COMMAND = '__worker';

@@ -122,6 +122,7 @@ export function runWorker(): Promise<number> {
         workers: message.workers,
         reuse: message.reuse,
         debug: message.debug,
+        onDebugTarget: (target) => send({ type: 'debug-target', target }),
         onEvent: (event) => send({ type: 'event', event }),
       }).then(
         // Exit once every event is on its way: a task abandoned after its timeout may still hold timers.

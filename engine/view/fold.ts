@@ -68,6 +68,7 @@ export function applyEvent(model: ViewModel, event: RunEvent): Change {
       task.attempt = event.attempts;
       task.durationMs = event.durationMs;
       if (event.error) task.error = event.error;
+      if (event.reused !== undefined) task.reused = event.reused;
       if (event.status === 'succeeded' && 'result' in event) task.result = event.result;
       const attempt = openAttempt(task);
       if (attempt) {

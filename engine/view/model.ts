@@ -70,6 +70,8 @@ export interface ViewTaskRun {
   result?: unknown;
   error?: ErrorInfo;
   worker?: string;
+  /** Set when the task did not run: its result was taken from this earlier run (a re-run). */
+  reused?: string;
   /** The task's log lines, the last `LOG_LINES_KEPT` of them. */
   logs: ViewLogLine[];
   droppedLogs: number;
@@ -97,6 +99,11 @@ export interface ViewLogLine {
   level?: LogLevel;
   /** The attempt that logged it (task lines). */
   attempt?: number;
+}
+
+/** A run id as a view shows it beside a reused task: its random part (`20261203T084333012Z-249fd1` → `249fd1`). */
+export function shortRunId(runId: string): string {
+  return /^\d{8}T\d{9}Z-([0-9a-f]{6})$/.exec(runId)?.[1] ?? runId;
 }
 
 /** How many log lines a view keeps per task and for the handler: the last ones. */

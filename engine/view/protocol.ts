@@ -23,7 +23,11 @@ export type ViewMessage =
   /** Open a task's module. */
   | { type: 'open-module'; path: string }
   /** Open the config at a task's entry. */
-  | { type: 'open-config'; file: string; position?: Position };
+  | { type: 'open-config'; file: string; position?: Position }
+  /** "Re-run Failed" on the run shown (it ended failed or cancelled): the tasks that did not succeed run again. */
+  | { type: 'rerun-failed'; runId: string }
+  /** "Run Task": just that task, with its inputs from the run shown when `runId` is set (an ended run), else the latest. */
+  | { type: 'run-task'; task: string; runId?: string };
 
 /** The page's element the app draws in, and the data block that holds the page's model (page.ts writes both). */
 export const ROOT_ID = 'fastasyncio-graph';

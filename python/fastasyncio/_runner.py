@@ -32,6 +32,12 @@ from ._results import json_problem
 #: Threads for sync tasks. The engine already bounds how many tasks run at once; this only must not.
 MAX_THREADS = 128
 
+#: Exit status when FASTASYNCIO_DEBUGPY is set and debugpy cannot be imported (``NO_DEBUGPY_EXIT_CODE``
+#: in ``engine/run/python/protocol.ts``, which words the message with the interpreter's path).
+NO_DEBUGPY_EXIT_CODE = 4
+#: Exit status when debugpy could not listen (``DEBUGPY_FAILED_EXIT_CODE``); the last line on stderr says why.
+DEBUGPY_FAILED_EXIT_CODE = 5
+
 
 class _Running:
     """An execution or a handler in progress."""
@@ -93,6 +99,11 @@ class Runner:
 
     def _emit_record(self, id, message, level):
         self._channel.send({'type': 'log', 'id': id, 'message': message, 'level': level})
+
+    def debugging(self, host, port):
+        """Says where debugpy listens, at once: the runner is about to wait for a debugger."""
+        self._channel.send({'type': 'debugging', 'host': host, 'port': port})
+        self._channel.flush()
 
     def start(self):
         self._channel.send({'type': 'ready', 'version': platform.python_version(), 'executable': sys.executable, 'pid': os.getpid()})
@@ -324,6 +335,25 @@ def _set_path():
     sys.path[:] = project + rest + [own]
 
 
+def _wait_for_debugger(runner, address):
+    """FASTASYNCIO_DEBUGPY=HOST:PORT: listens there with debugpy (port 0: a free one), says where, and
+    waits for a debugger to attach before anything runs."""
+    host, _, port = address.rpartition(':')
+    try:
+        import debugpy
+    except ModuleNotFoundError as e:
+        if e.name != 'debugpy':
+            raise
+        sys.exit(NO_DEBUGPY_EXIT_CODE)
+    try:
+        host, port = debugpy.listen((host.strip('[]') or '127.0.0.1', int(port)))
+    except Exception as e:
+        runner.report('debugpy could not listen on %s: %s' % (address, e))
+        sys.exit(DEBUGPY_FAILED_EXIT_CODE)
+    runner.debugging(host, port)
+    debugpy.wait_for_client()
+
+
 def _ignore_signal(signum, frame):
     pass
 
@@ -349,7 +379,9 @@ def main():
     loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(max_workers=MAX_THREADS, thread_name_prefix='fastasyncio-task'))
     runner = Runner(loop, sock, root, sys.__stderr__)
     loop.set_exception_handler(runner.loop_exception)
-    runner.install_output()
     threading.Thread(target=_watch_parent, name='fastasyncio-parent', daemon=True).start()
+    if os.environ.get('FASTASYNCIO_DEBUGPY'):
+        _wait_for_debugger(runner, os.environ['FASTASYNCIO_DEBUGPY'])
+    runner.install_output()
     loop.call_soon(runner.start)
     loop.run_forever()

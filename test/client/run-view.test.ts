@@ -265,4 +265,40 @@ describe("the Run view: the app's requests", () => {
     }
     assert.equal(grantedMessage({ type: 'open-config', file: CONFIG }, emptyModel('job1')), undefined, 'a picture without a config');
   });
+
+  /** job1 with run `r1` over it: Task1 succeeded, then the run ended `status`. */
+  function ended(status: 'succeeded' | 'failed' | 'cancelled' | undefined): ViewModel {
+    const r = run('r1');
+    const events = [r.started, r.taskStarted('Task1'), r.succeeded('Task1', 1)];
+    if (status) events.push({ ...r.log('Task1', ''), type: 'run-finished', status, durationMs: 5, summary: {} } as unknown as RunEvent);
+    return applyEvents(job1(), events);
+  }
+
+  it('grants "Re-run Failed" on the run shown once it ended failed or cancelled', () => {
+    assert.deepEqual(grantedMessage({ type: 'rerun-failed', runId: 'r1' }, ended('failed')), { type: 'rerun-failed', runId: 'r1' });
+    assert.deepEqual(grantedMessage({ type: 'rerun-failed', runId: 'r1' }, ended('cancelled')), { type: 'rerun-failed', runId: 'r1' });
+    assert.equal(grantedMessage({ type: 'rerun-failed', runId: 'r1' }, ended('succeeded')), undefined, 'nothing failed');
+    assert.equal(grantedMessage({ type: 'rerun-failed', runId: 'r1' }, ended(undefined)), undefined, 'still running');
+    assert.equal(grantedMessage({ type: 'rerun-failed', runId: 'r0' }, ended('failed')), undefined, 'another run than the one shown');
+    assert.equal(grantedMessage({ type: 'rerun-failed' }, model), undefined, 'no run');
+  });
+
+  it('grants "Run Task" on a task of the picture, with the run shown once it has ended', () => {
+    assert.deepEqual(grantedMessage({ type: 'run-task', task: 'Task4' }, model), { type: 'run-task', task: 'Task4' });
+    assert.deepEqual(grantedMessage({ type: 'run-task', task: 'Task4', runId: 'r1' }, ended('failed')), { type: 'run-task', task: 'Task4', runId: 'r1' });
+    assert.equal(grantedMessage({ type: 'run-task', task: 'Task9' }, model), undefined, 'not a task of the job');
+    assert.equal(grantedMessage({ type: 'run-task', task: 'Task4', runId: 'r1' }, ended(undefined)), undefined, 'a run still going has no results to take');
+    assert.equal(grantedMessage({ type: 'run-task', task: 'Task4', runId: 'r0' }, ended('failed')), undefined, 'another run than the one shown');
+    assert.equal(grantedMessage({ type: 'run-task', task: 'Task4', runId: 7 }, ended('failed')), undefined);
+  });
+
+  it('marks a reused task with the run its result comes from', () => {
+    const r = run('r2');
+    const reused = { ...r.succeeded('Task1', { value: 1 }), attempts: 0, durationMs: 0, reused: 'r1' } as RunEvent;
+    const picture = applyEvents(job1(), [r.started, reused]);
+    assert.equal(picture.run?.tasks.Task1.reused, 'r1');
+    assert.equal(picture.run?.tasks.Task1.status, 'succeeded');
+    assert.deepEqual(picture.run?.tasks.Task1.result, { value: 1 }, 'its result is passed on');
+    assert.equal(picture.run?.tasks.Task2.reused, undefined);
+  });
 });

@@ -141,7 +141,7 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     await vscode.runCommand('FastAsyncio: Run Job');
     await vscode.pickQuickItem('times-out');
     const toast = await vscode.waitForNotification(/times-out failed: Task1 \(timed out\)/, 60_000);
-    assert.deepEqual(toast.buttons, ['Show Run', 'Show Log', 'Re-run']);
+    assert.deepEqual(toast.buttons, ['Show Run', 'Show Log', 'Re-run', 'Re-run Failed']);
     await vscode.clickNotificationButton(/times-out failed/, 'Re-run');
     const rows = await vscode.waitForTreeItems(
       VIEW,
@@ -184,7 +184,7 @@ describe('FastAsyncio in VS Code (trusted workspace)', () => {
     // A cancel is what the user asked for: a warning, not an error.
     await vscode.waitForOutput('FastAsyncio', /\[warning\] ■ slow cancelled in/);
     const toast = await vscode.waitForNotification(/slow cancelled/);
-    assert.deepEqual(toast.buttons, ['Show Run', 'Show Log']);
+    assert.deepEqual(toast.buttons, ['Show Run', 'Show Log', 'Re-run Failed']);
   });
 
   code.test('a config glob added to the settings takes effect without a reload: its jobs join the tree', async (vscode) => {

@@ -181,3 +181,38 @@ export const readRestricted = String.raw`() => {
   const item = document.getElementById('status.workspaceTrust');
   return !!item && /Restricted Mode/.test(item.textContent);
 }`;
+
+export interface DebugFrameLine {
+  /** The editor's file, as its tab says (`task2.ts`). */
+  tab: string;
+  /** The 1-based line the top stack frame's decoration is on, as the editor numbers it. */
+  line: number;
+  /** The text of the editor's first line (when in view): tells a file's source from a copy of compiled code. */
+  firstLine: string;
+}
+
+/**
+ * Where the debugger is paused, as the editors show it: each visible editor with the top stack frame's
+ * whole-line decoration (`debug-top-stack-frame-line`), with the number of the line it is drawn on.
+ */
+export const readDebugFrameLines = String.raw`() => {
+  const visible = ${visible}, text = ${text};
+  const lines = [];
+  for (const group of document.querySelectorAll('.part.editor .editor-group-container')) {
+    const editor = group.querySelector('.monaco-editor');
+    if (!visible(editor)) continue;
+    const frame = editor.querySelector('.view-overlays .debug-top-stack-frame-line');
+    if (!frame) continue;
+    const top = frame.parentElement.style.top;
+    const margins = [...editor.querySelectorAll('.margin-view-overlays > div')];
+    const margin = margins.find((d) => d.style.top === top);
+    const first = margins.find((d) => text(d.querySelector('.line-numbers')).trim() === '1');
+    const firstLine = first && [...editor.querySelectorAll('.view-lines > .view-line')].find((l) => l.style.top === first.style.top);
+    lines.push({
+      tab: text(group.querySelector('.tab.active .label-name')),
+      line: Number(text(margin && margin.querySelector('.line-numbers')).trim()),
+      firstLine: text(firstLine),
+    });
+  }
+  return lines;
+}`;

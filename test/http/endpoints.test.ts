@@ -63,7 +63,7 @@ describe('HTTP API endpoints', () => {
       ['path:job'],
     );
     assert.ok(start.requestBody);
-    assert.deepEqual(Object.keys(start.responses).sort(), ['202', '400', '404', '413', '415', '422', '429', '500', '503']);
+    assert.deepEqual(Object.keys(start.responses).sort(), ['202', '400', '404', '409', '413', '415', '422', '429', '500', '503']);
     assert.ok(start.responses['422'].content?.['application/problem+json']);
     assert.ok(body.paths['/runs/{runId}/events'].get.responses['200'].content?.['text/event-stream']);
     assert.deepEqual(

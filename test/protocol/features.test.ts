@@ -88,12 +88,13 @@ describe('editing features over the protocol', () => {
     await client.diagnostics(uri(), (p) => codes(p).length === 0, since);
   });
 
-  it('puts a "Run job" lens and a "Graph" lens above the job', async () => {
+  it('puts a "Run job" lens, a "Debug" lens and a "Graph" lens above the job', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri() } });
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]),
       [
         [2, 'fastasyncio.runJob', [{ uri: uri(), job: 'job1' }]],
+        [2, 'fastasyncio.debugJob', [{ uri: uri(), job: 'job1' }]],
         [2, 'fastasyncio.showJobGraph', [{ uri: uri(), job: 'job1' }]],
       ],
     );

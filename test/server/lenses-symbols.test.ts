@@ -17,19 +17,23 @@ const twoJobs = `{
 }`;
 
 describe('code lens', () => {
-  it('puts "Run job" and beside it "Graph" above each named job, with the command and { uri, job } for the client', () => {
+  it('puts "Run job" and beside it "Debug" and "Graph" above each named job, with the command and { uri, job } for the client', () => {
     const lenses = getCodeLenses(parse(twoJobs));
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
       [
         [2, '▶ Run job job1', 'fastasyncio.runJob', [{ uri: CONFIG_URI, job: 'job1' }]],
+        [2, 'Debug', 'fastasyncio.debugJob', [{ uri: CONFIG_URI, job: 'job1' }]],
         [2, 'Graph', 'fastasyncio.showJobGraph', [{ uri: CONFIG_URI, job: 'job1' }]],
         [7, '▶ Run job other', 'fastasyncio.runJob', [{ uri: CONFIG_URI, job: 'other' }]],
+        [7, 'Debug', 'fastasyncio.debugJob', [{ uri: CONFIG_URI, job: 'other' }]],
         [7, 'Graph', 'fastasyncio.showJobGraph', [{ uri: CONFIG_URI, job: 'other' }]],
       ],
     );
-    assert.equal(lenses[1].command?.tooltip, 'Show the task graph of job1 (and its runs)');
+    assert.equal(lenses[1].command?.tooltip, 'Run job1 under the debugger');
+    assert.equal(lenses[2].command?.tooltip, 'Show the task graph of job1 (and its runs)');
     assert.deepEqual(lenses[1].range, lenses[0].range, 'the same place: VS Code shows them in one line, "Run job" first');
+    assert.deepEqual(lenses[2].range, lenses[0].range);
   });
 
   it('still finds the jobs while the text does not parse', () => {
@@ -37,8 +41,10 @@ describe('code lens', () => {
       getCodeLenses(parse(twoJobs.slice(0, -10))).map((l) => [l.command?.command, l.command?.arguments?.[0].job]),
       [
         ['fastasyncio.runJob', 'job1'],
+        ['fastasyncio.debugJob', 'job1'],
         ['fastasyncio.showJobGraph', 'job1'],
         ['fastasyncio.runJob', 'other'],
+        ['fastasyncio.debugJob', 'other'],
         ['fastasyncio.showJobGraph', 'other'],
       ],
     );

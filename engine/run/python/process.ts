@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { LineSplitter } from '../output';
 import { HOW_TO_CHOOSE, type Interpreter } from './interpreter';
-import { type FromPython, MIN_PYTHON, TOO_OLD_EXIT_CODE, type ToPython } from './protocol';
+import { DEBUGPY_FAILED_EXIT_CODE, type FromPython, MIN_PYTHON, NO_DEBUGPY_EXIT_CODE, TOO_OLD_EXIT_CODE, type ToPython } from './protocol';
 
 /** The Python half of the engine: `python/` in the package, beside `dist/` (or the repository's, from sources). */
 export function pythonHome(): string {
@@ -56,14 +56,18 @@ export class PythonProcess {
   private killed = false;
   private readonly stderrTail: string[] = [];
 
+  /** `debug`: the runner listens there with debugpy (`debugging`) and waits for a debugger before `ready`. */
   constructor(
     readonly interpreter: Interpreter,
     root: string,
     private readonly on: PythonProcessEvents,
+    debug?: { port: number; host?: string },
   ) {
     const home = pythonHome();
     const src = path.join(root, 'src');
-    this.child = spawn(interpreter.executable, ['-u', path.join(home, 'fastasyncio_runner.py')], {
+    // Frozen standard modules have no source for debugpy to stop in (it warns); older Pythons ignore the option.
+    const debugArgs = debug ? ['-X', 'frozen_modules=off'] : [];
+    this.child = spawn(interpreter.executable, [...debugArgs, '-u', path.join(home, 'fastasyncio_runner.py')], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       env: {
@@ -74,6 +78,7 @@ export class PythonProcess {
         FASTASYNCIO_ROOT: root,
         // The seed's imports: `src.job.task.base_task` from the root, `job.task.base_task` from `src/`.
         FASTASYNCIO_PATH: [root, src].join(path.delimiter),
+        FASTASYNCIO_DEBUGPY: debug ? `${debug.host ?? '127.0.0.1'}:${debug.port}` : undefined,
       },
     });
     this.channel = this.child.stdio[3] as Socket;
@@ -197,6 +202,10 @@ export class PythonProcess {
       // The bootstrap said which version it found.
       return `${this.stderrTail.join(' ').trim() || `${executable} is older than Python ${MIN_PYTHON}`}; ${HOW_TO_CHOOSE}`;
     }
+    if (code === NO_DEBUGPY_EXIT_CODE) {
+      return `debugpy is not installed for ${executable}: install it with \`${executable} -m pip install debugpy\` (Debian: apt-get install python3-debugpy)`;
+    }
+    if (code === DEBUGPY_FAILED_EXIT_CODE && this.stderrTail.length > 0) return this.stderrTail.at(-1)!.replace(/^fastasyncio runner: /, '');
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const tail = this.stderrTail.length > 0 ? `; its last output:\n${this.stderrTail.join('\n')}` : '';
     return `the Python process (${executable}) ${how}${tail}`;

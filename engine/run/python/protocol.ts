@@ -8,7 +8,8 @@ import type { TaskRequest } from '../executor';
  * The channel is its own: file descriptor 3 of the Python process, a Unix socket pair (duplex), never
  * the task's stdout or stderr, which stay plain text (what native code writes there reaches the run's
  * log as the worker's output). Each message is one line of UTF-8 JSON. Start-up context travels in the
- * environment (`FASTASYNCIO_CHANNEL_FD`, `FASTASYNCIO_ROOT`, `FASTASYNCIO_PATH`), as Dagster Pipes does.
+ * environment (`FASTASYNCIO_CHANNEL_FD`, `FASTASYNCIO_ROOT`, `FASTASYNCIO_PATH`, and `FASTASYNCIO_DEBUGPY`
+ * when debugging), as Dagster Pipes does.
  * Cancelling is a message, never a signal: the runner ignores SIGINT.
  */
 
@@ -32,6 +33,11 @@ export type ToPython =
   | { type: 'shutdown' };
 
 export type FromPython =
+  /**
+   * With `FASTASYNCIO_DEBUGPY=HOST:PORT`, before `ready`: debugpy listens there (the port it got, for
+   * port 0); the runner then waits for a debugger to attach before it reads any message.
+   */
+  | { type: 'debugging'; host: string; port: number }
   /** The first message: the runner is up. */
   | { type: 'ready'; version: string; executable: string; pid: number }
   /**
@@ -51,5 +57,9 @@ export type FromPython =
 
 /** Exit status of the bootstrap when the interpreter is older than Python 3.9 (a message on stderr says so). */
 export const TOO_OLD_EXIT_CODE = 3;
+/** Exit status of the runner when `FASTASYNCIO_DEBUGPY` is set and the interpreter has no debugpy. */
+export const NO_DEBUGPY_EXIT_CODE = 4;
+/** Exit status of the runner when debugpy could not listen; its last line on stderr says why. */
+export const DEBUGPY_FAILED_EXIT_CODE = 5;
 /** The oldest Python the runner supports. */
 export const MIN_PYTHON = '3.9';

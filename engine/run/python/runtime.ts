@@ -1,4 +1,5 @@
 import type { JobContext } from '../../runtime/handler';
+import { type DebugOptions, type DebugTarget, whereToAttach } from '../debug';
 import type { ErrorInfo, LineOrigin } from '../events';
 import type { TaskExecution, TaskExecutor } from '../executor';
 import { findInterpreter, type Interpreter, PythonUnavailableError } from './interpreter';
@@ -14,6 +15,10 @@ export interface PythonRuntimeOptions {
   pythonFrom?: string;
   /** A line for the run's log (not a task's): the interpreter, restarts, what the process printed itself. */
   log(message: string, origin?: LineOrigin): void;
+  /** Run the runner under debugpy there: it waits for a debugger before it runs anything. */
+  debug?: DebugOptions['python'];
+  /** Where debugpy listens, once it does. */
+  onDebugTarget?: (target: DebugTarget) => void;
 }
 
 /** A task's error as Python reported it: the exception's type and message, Python's traceback as the stack. */
@@ -78,11 +83,16 @@ export class PythonRuntime implements TaskExecutor {
       this.failure = error as PythonUnavailableError;
       return Promise.reject(this.failure);
     }
-    const process = new PythonProcess(this.interpreter, this.options.root, {
-      message: (message) => this.receive(process, message),
-      output: (stream, line) => this.options.log(line, { stream }),
-      exit: (end) => this.exited(process, end),
-    });
+    const process = new PythonProcess(
+      this.interpreter,
+      this.options.root,
+      {
+        message: (message) => this.receive(process, message),
+        output: (stream, line) => this.options.log(line, { stream }),
+        exit: (end) => this.exited(process, end),
+      },
+      this.options.debug,
+    );
     this.process = process;
     this.starting = process.ready.then(
       (ready) => {
@@ -175,6 +185,13 @@ export class PythonRuntime implements TaskExecutor {
       case 'pong':
         this.pongs.get(message.id)?.();
         return;
+      case 'debugging': {
+        const target: DebugTarget = { kind: 'python', host: message.host, port: message.port };
+        if (process.pid !== undefined) target.pid = process.pid;
+        this.options.log(whereToAttach(target, true));
+        this.options.onDebugTarget?.(target);
+        return;
+      }
       case 'ready':
         return;
     }
@@ -200,7 +217,8 @@ export class PythonRuntime implements TaskExecutor {
     // Not sent yet (the process is starting): `dispatch` drops it.
     if (!process) return;
     process.send({ type: 'cancel', id });
-    if (this.closed) return;
+    // A loop paused at a breakpoint does not answer either: while debugging, nothing is replaced.
+    if (this.closed || this.options.debug) return;
     const ping = this.nextId++;
     const timer = setTimeout(() => {
       this.pongs.delete(ping);

@@ -23,7 +23,7 @@ import type { RunEvent } from '../../run/events';
 import { criticalPath } from '../critical-path';
 import { applyEvent } from '../fold';
 import { type GraphLayout, type LayoutEngine, layoutGraph, structureKey } from '../layout';
-import { taskRun, VIEW_MODEL_VERSION, type ViewModel } from '../model';
+import { taskRun, VIEW_MODEL_VERSION, type ViewModel, type ViewRun } from '../model';
 import { type HostMessage, isHostMessage, MODEL_ID, ROOT_ID } from '../protocol';
 import { DetailsView } from './details-view';
 import { duration, h, icon } from './dom';
@@ -65,6 +65,17 @@ class App {
   private readonly timeline: TimelineView;
   private readonly title = h('h1', {}, 'Job graph');
   private readonly badge = h('span', { class: 'fa-run-badge' });
+  /** In the editor, on a run that failed or was cancelled: runs again the tasks that did not succeed. */
+  private readonly rerunFailed = h(
+    'button',
+    {
+      type: 'button',
+      class: 'fa-tool fa-rerun-failed',
+      title: 'Run the tasks that did not succeed again, reusing the results of those that did',
+      hidden: true,
+    },
+    'Re-run Failed',
+  );
   private readonly tabs: Record<Tab, HTMLButtonElement>;
   private readonly find = h('input', { type: 'search', class: 'fa-find', placeholder: 'Find a task ( / )', 'aria-label': 'Find a task' });
   private readonly zoomText = h('span', { class: 'fa-zoom-text' });
@@ -84,7 +95,11 @@ class App {
     this.tab = saved?.tab ?? 'graph';
     this.selected = saved?.selected;
     this.graph = new GraphView({ select: (id) => this.select(id), viewChanged: () => this.viewChanged(), now: () => this.now() });
-    this.details = new DetailsView({ select: (id) => this.select(id, { reveal: true }), open: host.inEditor ? (m) => host.post(m) : undefined });
+    this.details = new DetailsView({
+      select: (id) => this.select(id, { reveal: true }),
+      open: host.inEditor ? (m) => host.post(m) : undefined,
+      runTask: host.inEditor ? (task) => this.runTask(task) : undefined,
+    });
     this.timeline = new TimelineView({ select: (id) => this.select(id, { reveal: true }) });
     this.tabs = {
       graph: this.tabButton('graph', 'Graph'),
@@ -98,6 +113,7 @@ class App {
       { class: 'fa-bar' },
       this.title,
       this.badge,
+      this.rerunFailed,
       h('div', { class: 'fa-tabs', role: 'tablist', 'aria-label': 'Views' }, this.tabs.graph, this.tabs.timeline),
       h('div', { class: 'fa-tools' }, this.find, zoomOut, this.zoomText, zoomIn, fit),
     );
@@ -107,6 +123,10 @@ class App {
     this.timeline.element.setAttribute('role', 'tabpanel');
     const main = h('div', { class: 'fa-main' }, h('div', { class: 'fa-views' }, this.graph.element, this.timeline.element), this.details.element);
     root.replaceChildren(header, main);
+    this.rerunFailed.addEventListener('click', () => {
+      const run = this.model?.run;
+      if (run && rerunnable(run)) this.host.post({ type: 'rerun-failed', runId: run.runId });
+    });
     this.find.addEventListener('keydown', (e) => this.onFind(e));
     document.addEventListener('keydown', (e) => this.onKey(e));
     this.showTab(this.tab, false);
@@ -208,8 +228,15 @@ class App {
     this.graph.setCritical(next);
   }
 
+  /** "Run Task": with its inputs from the run shown once it has ended, else from the latest run that has them. */
+  private runTask(task: string): void {
+    const run = this.model?.run;
+    this.host.post(run?.finished ? { type: 'run-task', task, runId: run.runId } : { type: 'run-task', task });
+  }
+
   private updateBadge(): void {
     const run = this.model?.run;
+    this.rerunFailed.hidden = !(this.host.inEditor && run && rerunnable(run));
     if (!run) {
       this.badge.replaceChildren('no run');
       this.badge.removeAttribute('data-outcome');
@@ -364,6 +391,11 @@ class App {
       }, 0),
     );
   }
+}
+
+/** A run "Re-run Failed" is offered on: it ended failed or cancelled (as the extension's tree and notification offer it). */
+function rerunnable(run: ViewRun): boolean {
+  return run.finished && (run.status === 'failed' || run.status === 'cancelled');
 }
 
 /** `#layout=dagre` or `#layout=layered` in the page's address forces an engine (comparisons, benchmarks). */

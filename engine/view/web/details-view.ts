@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import type { TaskStatus } from '../../run/events';
-import { own, taskInput, taskRun, type ViewAttempt, type ViewLogLine, type ViewModel, type ViewTask } from '../model';
+import { own, shortRunId, taskInput, taskRun, type ViewAttempt, type ViewLogLine, type ViewModel, type ViewTask } from '../model';
 import type { ViewMessage } from '../protocol';
 import { clock, duration, h, icon, jsonText, STATUS_LABELS, STATUSES } from './dom';
 
@@ -15,6 +15,8 @@ export interface DetailsEvents {
   select(id: string | undefined): void;
   /** Set in the webview: opens a file in the editor. */
   open?: (message: ViewMessage) => void;
+  /** Set in the webview: "Run Task" runs just this task. */
+  runTask?: (task: string) => void;
 }
 
 const OUTCOME_LABELS: Record<ViewAttempt['outcome'], string> = {
@@ -51,7 +53,11 @@ export class DetailsView {
       { class: 'fa-details-header', 'data-status': status },
       icon(status),
       h('h2', {}, task.id),
-      h('span', { class: 'fa-status-text' }, STATUS_LABELS[status]),
+      h(
+        'span',
+        { class: 'fa-status-text' },
+        run?.reused === undefined ? STATUS_LABELS[status] : `${STATUS_LABELS[status]} · reused from ${shortRunId(run.reused)}`,
+      ),
       h('button', { class: 'fa-close', type: 'button', title: 'Close (Escape)', 'aria-label': 'Close the details' }, '×'),
     );
     header.querySelector('.fa-close')!.addEventListener('click', () => this.events.select(undefined));
@@ -64,6 +70,7 @@ export class DetailsView {
       ['Duration', took === undefined ? undefined : duration(took)],
       ['Timeout', task.timeoutMs === undefined ? undefined : duration(task.timeoutMs)],
       ['Worker', run?.worker],
+      ['Reused from', run?.reused === undefined ? undefined : `run ${run.reused} (the task did not run again)`],
     ]);
     const dependents = model.tasks.filter((t) => t.dependencies.includes(task.id)).map((t) => t.id);
     const sections: Node[] = [header, this.links(model, task), facts];
@@ -92,6 +99,13 @@ export class DetailsView {
 
   private links(model: ViewModel, task: ViewTask): Node {
     const links = h('div', { class: 'fa-links' });
+    const runTask = this.events.runTask;
+    if (runTask) {
+      const run = button('Run Task', () => runTask(task.id));
+      run.classList.add('fa-run-task');
+      run.title = `Run just ${task.id}, with its dependencies' results from ${model.run?.finished ? 'this run' : 'the latest run that has them'}`;
+      links.append(run);
+    }
     const open = this.events.open;
     if (task.module) {
       const module = task.module;

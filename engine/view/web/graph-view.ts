@@ -3,7 +3,7 @@
 import type { TaskStatus } from '../../run/events';
 import { COLUMN_GAP, type GraphLayout, NODE_HEIGHT, NODE_WIDTH } from '../layout';
 import { columnIndex, curve, routed } from './edge-paths';
-import { taskRun, type ViewModel } from '../model';
+import { shortRunId, taskRun, type ViewModel } from '../model';
 import { duration, escapeHtml, h, STATUS_LABELS, STATUSES } from './dom';
 
 /**
@@ -465,6 +465,7 @@ function metaText(model: ViewModel, i: number, now: number): string {
   const task = model.tasks[i];
   const run = taskRun(model, task.id);
   if (!model.run) return task.className !== task.id ? task.className : `stage ${task.stage}`;
+  if (run?.reused !== undefined) return `reused · ${shortRunId(run.reused)}`;
   if (!run || run.attempt === 0) return STATUS_LABELS[run?.status ?? 'pending'];
   const first = run.attempts[0];
   const ms = run.status === 'running' ? Math.max(0, now - (first?.start ?? now)) : run.durationMs;
