@@ -8,7 +8,7 @@ import { debugRun } from './debugging';
 import { JobIndex } from './jobs';
 import { RunLog } from './output';
 import { relativePaths } from './paths';
-import { pickPython } from './python';
+import { debuggerPackagePath, pickPython } from './python';
 import { usesPython } from '../engine/run/module-executor';
 import { describeChoice } from './python-choice';
 import { forcedRequest, isRerunError, offersRerunFailed, offersRunAnyway } from './reruns';
@@ -121,6 +121,9 @@ export class Ctx implements vscode.Disposable {
     const debugging = options.debug
       ? debugRun({ job, configFile: file, root, python, extensionUri: this.extension.extensionUri, log: this.log.channel, cancel: () => this.runs.cancel(run) })
       : undefined;
+    // An interpreter without debugpy of its own can use the one the Python extension ships.
+    const pythonDebug = debugging?.debug.python;
+    if (pythonDebug) pythonDebug.debugpyPath = await debuggerPackagePath(this.log.channel);
     const run = this.runs.start(config, root, job, settings, {
       jobConcurrency: found.job.maxConcurrency,
       python: choice?.python,

@@ -45,3 +45,18 @@ export function pickPython(configFile: string, setting: string | undefined, log:
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(configFile));
   return choosePython({ env: process.env.FASTASYNCIO_PYTHON, setting, fromExtension: () => fromPythonExtension(folder, log) });
 }
+
+/**
+ * The debugpy the Python extension ships (`debug.getDebuggerPackagePath`), for a Python runner whose
+ * interpreter has none; undefined when the extension is not installed or does not answer in time.
+ */
+export async function debuggerPackagePath(log: vscode.LogOutputChannel): Promise<string | undefined> {
+  if (!vscode.extensions.getExtension(PVSC_EXTENSION_ID)) return undefined;
+  try {
+    const api = await timeBox(PythonExtension.api(), EXTENSION_TIMEOUT_MS);
+    return (await timeBox(api?.debug.getDebuggerPackagePath() ?? Promise.resolve(undefined), EXTENSION_TIMEOUT_MS)) ?? undefined;
+  } catch (error) {
+    log.warn(`Asking the Python extension for its debugpy failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}

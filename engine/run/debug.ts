@@ -11,7 +11,15 @@ export interface DebugOptions {
    */
   inspect?: { port: number; brk: boolean; host?: string };
   /** The Python runner runs under debugpy on this port (0: a free one) and waits for a client to attach. */
-  python?: { port: number; host?: string };
+  python?: {
+    port: number;
+    host?: string;
+    /**
+     * A folder holding the `debugpy` package, used when the interpreter has none of its own (VS Code's
+     * Python Debugger extension ships one: `getDebuggerPackagePath`).
+     */
+    debugpyPath?: string;
+  };
 }
 
 /** A debugger endpoint a run's process opened: what a client attaches to. */

@@ -340,7 +340,18 @@ def _wait_for_debugger(runner, address):
     waits for a debugger to attach before anything runs."""
     host, _, port = address.rpartition(':')
     try:
-        import debugpy
+        try:
+            import debugpy
+        except ModuleNotFoundError as e:
+            # The interpreter has none: the copy the editor gave (FASTASYNCIO_DEBUGPY_PATH), if any.
+            bundled = os.environ.get('FASTASYNCIO_DEBUGPY_PATH')
+            if e.name != 'debugpy' or not bundled:
+                raise
+            # The package's folder, or the folder that holds it.
+            if os.path.basename(os.path.normpath(bundled)) == 'debugpy':
+                bundled = os.path.dirname(os.path.normpath(bundled))
+            sys.path.append(bundled)
+            import debugpy
     except ModuleNotFoundError as e:
         if e.name != 'debugpy':
             raise

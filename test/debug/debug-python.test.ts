@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
+import { runJobInChild } from '../../engine/run/child-runner';
+import type { DebugTarget } from '../../engine/run/debug';
 import { readRun } from '../../engine/run/records';
 import { CLI, cli } from '../helpers/cli';
 import { pythonProjects, pythonTask } from '../helpers/python';
@@ -94,4 +96,50 @@ describe('fastasyncio run --debug-python', () => {
     assert.ok(stdout.includes(hint), stdout);
     assert.match(stdout, /^Py\s+skipped\s+0\s+/m);
   });
+
+  test(
+    "without debugpy of its own, the interpreter uses the one given as debugpyPath (the editor's Python extension ships one)",
+    { skip: withDebugpy ? false : 'no python3 with debugpy here (apt-get install python3-debugpy)' },
+    async () => {
+      const p = project([{ name: 'Py' }], pythonTask('Py', 'return 7'));
+      const wrapper = p.write('bin/python-no-site', `#!/bin/sh\nexec ${withDebugpy!} -S "$@"\n`);
+      fs.chmodSync(wrapper, 0o755);
+      assert.equal(hasDebugpy(wrapper), false, 'the wrapper has no debugpy');
+      // The package's own folder, as the Python extension's getDebuggerPackagePath gives it.
+      const debugpyPath = spawnSync(withDebugpy!, ['-c', 'import debugpy, os; print(os.path.dirname(debugpy.__file__))'], { encoding: 'utf8' }).stdout.trim();
+      const targets: DebugTarget[] = [];
+      let attached: Promise<DapClient> | undefined;
+      const summary = await runJobInChild({
+        configFile: p.configFile,
+        job: 'job1',
+        python: wrapper,
+        debug: { python: { port: 0, debugpyPath } },
+        onDebugTarget: (target) => {
+          targets.push(target);
+          attached = (async () => {
+            const dap = await DapClient.connect(target.host, target.port);
+            await dap.request('initialize', {
+              clientID: 'fastasyncio-test',
+              adapterID: 'debugpy',
+              pathFormat: 'path',
+              linesStartAt1: true,
+              columnsStartAt1: true,
+            });
+            const attach = dap.request('attach', { justMyCode: true });
+            await dap.event('initialized');
+            await dap.request('configurationDone');
+            await attach;
+            return dap;
+          })();
+        },
+      });
+      (await attached)?.close();
+      assert.equal(summary.status, 'succeeded', JSON.stringify(summary));
+      assert.equal(summary.results.Py, 7);
+      assert.deepEqual(
+        targets.map((t) => t.kind),
+        ['python'],
+      );
+    },
+  );
 });

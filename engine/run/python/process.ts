@@ -61,7 +61,7 @@ export class PythonProcess {
     readonly interpreter: Interpreter,
     root: string,
     private readonly on: PythonProcessEvents,
-    debug?: { port: number; host?: string },
+    debug?: { port: number; host?: string; debugpyPath?: string },
   ) {
     const home = pythonHome();
     const src = path.join(root, 'src');
@@ -79,6 +79,7 @@ export class PythonProcess {
         // The seed's imports: `src.job.task.base_task` from the root, `job.task.base_task` from `src/`.
         FASTASYNCIO_PATH: [root, src].join(path.delimiter),
         FASTASYNCIO_DEBUGPY: debug ? `${debug.host ?? '127.0.0.1'}:${debug.port}` : undefined,
+        FASTASYNCIO_DEBUGPY_PATH: debug?.debugpyPath,
       },
     });
     this.channel = this.child.stdio[3] as Socket;
