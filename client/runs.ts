@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
 import type { ReadConfig } from '../engine/analysis/read-config';
-import type { DebugOptions, DebugTarget } from '../engine/run/debug';
 import type { RunEvent, RunSummary } from '../engine/run/events';
 import { runJobInChild } from '../engine/run/child-runner';
 import { inspectRun, recordedState, replayRun } from '../engine/run/recorded-runs';
 import { runIds } from '../engine/run/records';
-import type { RerunRequest } from '../engine/run/rerun';
-import type { WorkersOptions } from '../engine/run/run-job';
+import type { RunOptions } from '../engine/run/run-job';
 import { RunState } from '../engine/run/summary';
 import type { RunSettings } from '../server/protocol';
 
@@ -30,18 +28,11 @@ export function runningElsewhere(run: RunInfo): boolean {
   return !run.controller && !run.done && !run.state.finished;
 }
 
-/** How a run is started, besides its config and job (see `RunController.start`). */
-export interface StartOptions {
-  jobConcurrency?: number;
-  python?: string;
-  pythonFrom?: string;
-  workers?: WorkersOptions;
-  /** Re-run part of the job from earlier runs ("Re-run Failed", "Run Task"). */
-  rerun?: RerunRequest;
-  /** Debuggers the run's processes listen for ("Debug Job"), and where to attach to each once it does. */
-  debug?: DebugOptions;
-  onDebugTarget?: (target: DebugTarget) => void;
-}
+/**
+ * How a run is started, besides its config and job (see `RunController.start`): the engine's own options
+ * (re-runs for "Re-run Failed" and "Run Task", debuggers for "Debug Job") and the job's `maxConcurrency`.
+ */
+export type StartOptions = Pick<RunOptions, 'python' | 'pythonFrom' | 'workers' | 'rerun' | 'debug' | 'onDebugTarget'> & { jobConcurrency?: number };
 
 export interface RunChange {
   run: RunInfo;
