@@ -3,7 +3,7 @@ import { type ReadConfig, readConfigFile } from '../engine/analysis/read-config'
 import { ConfigReadError } from '../engine/config/read';
 import type { ConfigModel, JobModel } from '../engine/config/types';
 import type { RerunRequest } from '../engine/run/rerun';
-import { ConfigError, findJob, JobNotFoundError } from '../engine/run/run-job';
+import { ConfigError, findJob, JobNotFoundError } from '../engine/run/setup';
 import { debugRun } from './debugging';
 import { JobIndex } from './jobs';
 import { RunLog } from './output';

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
-import { type LanguageClient, State } from 'vscode-languageclient/node';
+import type { LanguageClient, State } from 'vscode-languageclient/node';
 import { type ConfigJobs, type JobInfo, JobsChangedNotification, JobsRequest, type RunSettings } from '../server/protocol';
+
+/** `State.Running`, without loading the client library at activation for its enum (language-client.ts loads it). */
+const RUNNING = 2 as State.Running;
 
 /** A job of a config, as the tree and Run Job show it. */
 export interface JobEntry {
@@ -34,7 +37,7 @@ export class JobIndex implements vscode.Disposable {
     this.client = client;
     this.disposables.push(
       client.onNotification(JobsChangedNotification.method, (params: JobsChangedNotification.Params) => this.apply(params.changed, params.removed)),
-      client.onDidChangeState((event) => event.newState === State.Running && void this.load()),
+      client.onDidChangeState((event) => event.newState === RUNNING && void this.load()),
     );
   }
 

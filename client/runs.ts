@@ -4,7 +4,7 @@ import type { RunEvent, RunSummary } from '../engine/run/events';
 import { runJobInChild } from '../engine/run/child-runner';
 import { inspectRun, recordedState, replayRun } from '../engine/run/recorded-runs';
 import { runIds } from '../engine/run/records';
-import type { RunOptions } from '../engine/run/run-job';
+import type { RunOptions } from '../engine/run/setup';
 import { RunState } from '../engine/run/summary';
 import type { RunSettings } from '../server/protocol';
 

@@ -1,5 +1,5 @@
 import { checkRedisUrl, shownUrl } from '../engine/run/queue/redis';
-import type { WorkersOptions } from '../engine/run/run-job';
+import type { WorkersOptions } from '../engine/run/setup';
 
 /**
  * Whether Run Job offers to run on workers, and the choice it shows, decided without `vscode` (ctx.ts

@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../configs/schema.json';
 import type { JsonPath } from '../config/json-scan';
 import type { Finding } from './findings';
@@ -8,6 +8,9 @@ export { schema as configSchema };
 
 function compile(allErrors: boolean): ValidateFunction {
   // `verbose` gives each error its schema and data, for messages that name the bad value.
+  // Loaded on first use: the extension's activation and a run's start do not pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
   const ajv = new Ajv({ allErrors, verbose: allErrors, strict: true });
   ajv.addVocabulary(['patternErrorMessage', 'enumDescriptions', 'markdownDescription']);
   return ajv.compile(schema);

@@ -1,7 +1,7 @@
 import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from '../run/output';
 import { integerRule, isIntegerIn } from '../run/options';
 import { checkRedisUrl, reach, RedisUnavailableError } from '../run/queue/redis';
-import type { WorkersOptions } from '../run/run-job';
+import type { WorkersOptions } from '../run/setup';
 import { UsageError } from './load';
 
 /**

@@ -7,7 +7,7 @@ import type { ConfigVersion } from './config-watch';
 import { LiveRun } from './live-run';
 import type { OutputLimits } from '../run/output';
 import type { ResolvedRerun } from '../run/rerun';
-import type { WorkersOptions } from '../run/run-job';
+import type { WorkersOptions } from '../run/setup';
 
 export { LiveRun } from './live-run';
 export type { RunListItem } from '../run/recorded-runs';

@@ -13,7 +13,7 @@ import { metaRoutes } from './routes-meta';
 import { runRoutes } from './routes-runs';
 import { RunRegistry } from './run-registry';
 import type { OutputLimits } from '../run/output';
-import type { WorkersOptions } from '../run/run-job';
+import type { WorkersOptions } from '../run/setup';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8000;

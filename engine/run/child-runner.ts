@@ -10,7 +10,7 @@ import { inspectorArgs, inspectorLine } from './inspector';
 import { LineSplitter, OutputBudget, splitLong } from './output';
 import { currentOwner } from './owner';
 import { eventSink } from './recorder';
-import { planEvent, reusedEvents, type RunOptions, type RunResume, setUpRun } from './run-job';
+import { planEvent, reusedEvents, type RunOptions, type RunResume, setUpRun } from './setup';
 import { MAX_TIMER_MS } from './scheduler';
 import { RunState } from './summary';
 import { type FromWorker, type ToWorker, WORKER_COMMAND } from './worker-protocol';

@@ -3,7 +3,7 @@ import type { DebugOptions, DebugTarget } from './debug';
 import type { RunEvent } from './events';
 import type { ResolvedRerun } from './rerun';
 import type { OutputLimits } from './output';
-import type { RunResume, WorkersOptions } from './run-job';
+import type { RunResume, WorkersOptions } from './setup';
 
 /**
  * Messages between the child-process runner (parent) and its worker (child), over Node's IPC channel

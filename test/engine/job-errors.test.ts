@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { runJobInChild } from '../../engine/run/child-runner';
-import { ConfigError, JobNotFoundError, runJob } from '../../engine/run/run-job';
+import { runJob } from '../../engine/run/run-job';
+import { ConfigError, JobNotFoundError } from '../../engine/run/setup';
 import { type TempProject, taskModule, tempProject } from '../helpers/project';
 
 // runJobInChild forks dist/cli.js: `npm test` builds it first.

@@ -5,7 +5,8 @@ import { after, describe, test } from 'node:test';
 import type { RunEvent } from '../../engine/run/events';
 import { listRuns, readRun } from '../../engine/run/records';
 import { runJobInChild } from '../../engine/run/child-runner';
-import { ConfigError, JobNotFoundError, runJob } from '../../engine/run/run-job';
+import { runJob } from '../../engine/run/run-job';
+import { ConfigError, JobNotFoundError } from '../../engine/run/setup';
 import { type TempProject, taskModule, tempProject } from '../helpers/project';
 
 const projects: TempProject[] = [];

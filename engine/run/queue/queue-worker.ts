@@ -9,7 +9,7 @@ import { TaskExecution } from '../executor';
 import { InProcessExecutor } from '../in-process-executor';
 import { ModuleExecutor } from '../module-executor';
 import { PythonRuntime } from '../python/runtime';
-import { loadScope } from '../run-job';
+import { loadScope } from '../setup';
 import { errorInfo } from '../scheduler';
 import { queueLibrary } from './library';
 import { type CancelMessage, contentHash, keys, localPath, QUEUE_NAME, QUEUE_PROTOCOL, type QueuedTask, type WorkerMessage } from './protocol';
