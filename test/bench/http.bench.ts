@@ -21,6 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { children, noopProject } from './noop-project';
+import { table } from './report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -259,6 +260,11 @@ async function main(): Promise<void> {
       `  burst        ${BURST} POSTs at once on ${BURST} connections, --max-active-runs ${MAX_ACTIVE_RUNS} (admission only, while the workers start): ` +
         `slowest answer ${fmt(burst.latency.max)} ms, median ${fmt(burst.latency.p50)} ms; 2xx ${burst['2xx']}, non-2xx ${burst.non2xx}, errors ${burst.errors + burst.timeouts}`,
     );
+    // Issue 15's targets: warm runs.
+    table([
+      { figure: 'no-op runs started and finished per second', value: fmt(sustained.postsPerSec, 1), target: '≥ 100', met: sustained.postsPerSec >= 100 },
+      { figure: 'POST-to-run-finished p99 (ms)', value: fmt(sustained.cycleP99), target: '< 50', met: sustained.cycleP99 < 50 },
+    ]);
   } finally {
     console.log(`\nload average ${os.loadavg()[0].toFixed(1)} at the end`);
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');

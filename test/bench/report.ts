@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 /** What the benches print: figures side by side, and a closing table of each figure against its target. */
 
 export const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
@@ -12,8 +14,13 @@ export interface Row {
   met?: boolean;
 }
 
-/** The closing table: every figure, its target and whether it was met. */
+/** Where `npm run bench` (all.ts) collects every bench's rows, one JSON line each. */
+export const ROWS_FILE_ENV = 'FASTASYNCIO_BENCH_ROWS';
+
+/** The closing table: every figure, its target and whether it was met (also handed to `npm run bench`). */
 export function table(rows: readonly Row[]): void {
+  const collect = process.env[ROWS_FILE_ENV];
+  if (collect) fs.appendFileSync(collect, rows.map((r) => JSON.stringify(r) + '\n').join(''));
   const width = Math.max(...rows.map((r) => r.figure.length));
   console.log(`\n${'figure'.padEnd(width)}   ${'value'.padStart(8)}   ${'target'.padEnd(7)}   met`);
   for (const r of rows) {
