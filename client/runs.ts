@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ReadConfig } from '../engine/analysis/read-config';
 import type { RunEvent, RunSummary } from '../engine/run/events';
 import { runJobInChild } from '../engine/run/child-runner';
+import { WarmWorkers } from '../engine/run/warm-workers';
 import { inspectRun, recordedState, replayRun } from '../engine/run/recorded-runs';
 import { runIds } from '../engine/run/records';
 import type { RunOptions } from '../engine/run/setup';
@@ -44,6 +45,8 @@ export interface RunChange {
  * keeps them: the live ones, and the recent ones read back from `.fastasyncio/runs/` after a reload.
  */
 export class RunController implements vscode.Disposable {
+  /** A worker booted for the next run, once a first run has started (one run each: see warm-workers.ts). */
+  private readonly warm = new WarmWorkers(1);
   private readonly live = new Map<string, RunInfo>();
   private readonly records = new Map<string, RunInfo>();
   private readonly changed = new vscode.EventEmitter<RunChange>();
@@ -75,7 +78,8 @@ export class RunController implements vscode.Disposable {
       ...(python ? { python, pythonFrom } : {}),
       ...(workers ? { workers } : {}),
       ...(rerun ? { rerun } : {}),
-      ...(debug ? { debug, onDebugTarget } : {}),
+      // A debugged run's worker starts under the inspector: not one of the warm ones.
+      ...(debug ? { debug, onDebugTarget } : { worker: this.warm.take() }),
       onEvent: (event) => {
         state.apply(event);
         if (!run.runId) {
@@ -170,6 +174,7 @@ export class RunController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.warm.close();
     for (const run of this.active()) run.controller?.abort();
     this.changed.dispose();
   }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { JobModel } from '../config/types';
 import { defaultWorkerScript, runJobInChild } from '../run/child-runner';
+import { WarmWorkers } from '../run/warm-workers';
 import { inspectRun, listItem, type RecordedRun, type RunListItem } from '../run/recorded-runs';
 import { isRunId, newRunId, runIds } from '../run/records';
 import type { ConfigVersion } from './config-watch';
@@ -17,6 +18,9 @@ export interface PreparedRerun {
   job: JobModel;
   reuse: ResolvedRerun;
 }
+
+/** Idle workers the server keeps booted: enough for a burst of two runs on a small machine. */
+const WARM_WORKERS = 2;
 
 export interface RegistryOptions {
   /** More runs than this at once are refused (429). */
@@ -55,6 +59,8 @@ export class RunRegistry {
   private activeCount = 0;
   private closing = false;
   private readonly workerScript = defaultWorkerScript();
+  /** Workers booted ahead of the next runs (one run each: see warm-workers.ts). */
+  private readonly warm = new WarmWorkers(WARM_WORKERS, this.workerScript);
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -103,6 +109,7 @@ export class RunRegistry {
       python: this.options.python,
       workers: this.options.workers,
       workerScript: this.workerScript,
+      worker: this.warm.take(),
       onEvent: (event) => {
         // Released before followers hear `run-finished`: a client that saw it may start another run at once.
         if (event.type === 'run-finished') {
@@ -185,6 +192,7 @@ export class RunRegistry {
   /** Starts nothing more, cancels every active run and waits for them to end (shutdown). */
   async cancelAll(): Promise<void> {
     this.closing = true;
+    this.warm.close();
     for (const run of this.runs.values()) if (!run.finished) run.controller.abort();
     await Promise.all(this.settled);
   }

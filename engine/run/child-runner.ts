@@ -64,7 +64,15 @@ export function startWorker(workerScript = defaultWorkerScript(), cwd = process.
  * killed after `graceMs`.
  */
 export async function runJobInChild(options: ChildRunOptions): Promise<RunSummary> {
-  const { model, job, runId, recorder, reuse } = await setUpRun(options);
+  let setup: Awaited<ReturnType<typeof setUpRun>>;
+  try {
+    setup = await setUpRun(options);
+  } catch (error) {
+    // A refused run has no use for the worker booted for it.
+    options.worker?.kill('SIGKILL');
+    throw error;
+  }
+  const { model, job, runId, recorder, reuse } = setup;
   const state = new RunState();
   const run = new ChildRun(options, model, job, runId, state, eventSink(state, recorder, options.onEvent));
   run.reuse = reuse;
