@@ -33,8 +33,17 @@ export class InProcessExecutor implements TaskExecutor {
   }
 
   async prepare(tasks: readonly { module: string; className: string }[]): Promise<void> {
+    // One load per class, not per task: a job of 10,000 tasks of one class waits on one promise.
+    const classes = new Map<string, Set<string>>();
+    for (const t of tasks) {
+      let names = classes.get(t.module);
+      if (!names) classes.set(t.module, (names = new Set()));
+      names.add(t.className);
+    }
+    const loads: Promise<new () => unknown>[] = [];
+    for (const [module, names] of classes) for (const className of names) loads.push(this.load(module, className));
     // A module that fails to load fails its tasks when they run, not the run.
-    await Promise.allSettled(tasks.map((t) => this.load(t.module, t.className)));
+    await Promise.allSettled(loads);
   }
 
   execute(execution: TaskExecution): Promise<unknown> {

@@ -26,8 +26,9 @@ export class ModuleExecutor implements TaskExecutor {
   }
 
   async prepare(tasks: readonly { module: string; className: string }[]): Promise<void> {
-    const python = tasks.filter((t) => isPythonModule(t.module));
-    const native = tasks.filter((t) => !isPythonModule(t.module));
+    const python: { module: string; className: string }[] = [];
+    const native: { module: string; className: string }[] = [];
+    for (const t of tasks) (isPythonModule(t.module) ? python : native).push(t);
     // A runner that cannot start fails the run (runJob) or its tasks, not the preparation.
     await Promise.all([this.native.prepare?.(native), this.python.prepare(python).catch(() => undefined)]);
   }
