@@ -1,7 +1,7 @@
 import { rawDependencies } from '../config/model';
 import type { ConfigModel, JobModel } from '../config/types';
 import { type Finding, pushAll, type Target } from './findings';
-import { buildGraph, firstIndexById, stronglyConnected, type TaskGraph } from './graph';
+import { type DependencyGraph, dependencyGraph, dependentsOf, firstIndexById, stronglyConnected, type TaskGraph } from './graph';
 import { dependencyPath } from './paths';
 
 /** Beyond this many edges in one cycle, paths come from two BFS trees instead of one search per edge. */
@@ -20,13 +20,20 @@ const MAX_RELATED = 50;
  * entry inside one gets an error whose message is a whole cycle through that entry. Tasks outside a
  * cycle that wait on one (directly or not) get a warning on the entry that leads there.
  */
-export function checkCycles(value: unknown, model: ConfigModel, idsOf: readonly Map<string, number>[] = model.jobs.map(firstIndexById)): Finding[] {
+export function checkCycles(
+  value: unknown,
+  model: ConfigModel,
+  idsOf: readonly Map<string, number>[] = model.jobs.map(firstIndexById),
+  graphs: readonly DependencyGraph[] = model.jobs.map((job, j) => dependencyGraph(job, idsOf[j])),
+): Finding[] {
   const findings: Finding[] = [];
   for (const [j, job] of model.jobs.entries()) {
-    const graph = buildGraph(job, idsOf[j]);
-    const { component, cyclic } = stronglyConnected(graph.deps);
+    const deps = graphs[j];
+    const { component, cyclic } = stronglyConnected(deps.deps);
+    if (cyclic.length === 0 && !deps.tasks.some((t) => t.dependencies.includes(t.id))) continue;
+    // Only now the edges the other way: a job without a cycle, the common case, never needs them.
+    const graph: TaskGraph = { tasks: deps.tasks, indexOf: deps.indexOf, deps: deps.deps, dependents: dependentsOf(deps.deps) };
     const selfDependent = graph.tasks.map((t) => t.dependencies.includes(t.id));
-    if (cyclic.length === 0 && !selfDependent.includes(true)) continue;
     const entry = (from: number, to: number): Target | undefined => {
       const slot = rawDependencies(value, job, graph.tasks[from]).indexOf(graph.tasks[to].id);
       return slot === -1 ? undefined : { path: dependencyPath(job, graph.tasks[from], slot), part: 'value' };
@@ -48,7 +55,7 @@ function cycleErrors(
   job: JobModel,
   graph: TaskGraph,
   members: number[],
-  component: number[],
+  component: Int32Array,
   entry: (from: number, to: number) => Target | undefined,
   budget: { names: number },
 ): Finding[] {
@@ -162,7 +169,7 @@ function treeSearch(graph: TaskGraph, root: number, inside: (v: number) => boole
 function blockedWarnings(
   job: JobModel,
   graph: TaskGraph,
-  component: number[],
+  component: Int32Array,
   cyclic: number[][],
   selfDependent: boolean[],
   entry: (from: number, to: number) => Target | undefined,

@@ -25,6 +25,8 @@ export function checkDuplicateNames(model: ConfigModel, ids: readonly Map<string
       jobs.set(job.name, job);
     }
     const firstOf = ids[j];
+    // As many names as tasks: none is repeated, and no task need be looked up.
+    if (firstOf.size === job.tasks.length) return;
     for (const task of job.tasks) {
       const firstTask = job.tasks[firstOf.get(task.id)!];
       if (firstTask === task) continue;

@@ -18,13 +18,20 @@ export function taskModuleName(className: string): string {
   return className.toLowerCase();
 }
 
-/** A folder's module files, indexed: exact names, and by lower-case base name for case mismatches. */
+/**
+ * A folder's module files, indexed: exact names (each with its path, made once, so that every analysis
+ * hands the same string to `readFile` and to the model), and by lower-case base name for case mismatches.
+ */
 class FolderIndex {
-  readonly names: ReadonlySet<string>;
+  /** Each entry's name and its path. */
+  readonly files = new Map<string, string>();
   private lower: Map<string, string> | undefined;
 
-  constructor(private readonly entries: readonly string[]) {
-    this.names = new Set(entries);
+  constructor(
+    private readonly entries: readonly string[],
+    folder: string,
+  ) {
+    for (const e of entries) this.files.set(e, fileIn(folder, e));
   }
 
   /** The first module file (with a module extension) whose base name is `lowerBase` in lower case. */
@@ -43,6 +50,22 @@ class FolderIndex {
 }
 
 /**
+ * The indexes of folder listings, kept as long as the listing: `ProjectFiles` listings are read-only, and
+ * the language server's view hands out the same listing until the folder changes, so the analysis it runs
+ * on each change of a document does not index 100,000 names again. Per folder too: one listing may answer
+ * two spellings of the same folder.
+ */
+const folderIndexes = new WeakMap<readonly string[], Map<string, FolderIndex>>();
+
+function folderIndex(entries: readonly string[], folder: string): FolderIndex {
+  let byFolder = folderIndexes.get(entries);
+  if (!byFolder) folderIndexes.set(entries, (byFolder = new Map<string, FolderIndex>()));
+  let index = byFolder.get(folder);
+  if (!index) byFolder.set(folder, (index = new FolderIndex(entries, folder)));
+  return index;
+}
+
+/**
  * Folder listings indexed once, so that resolving 10,000 modules in one folder costs one pass over its
  * listing instead of one per module. Make one per analysis: it caches what it has read.
  */
@@ -55,7 +78,7 @@ export class ModuleIndex {
   folder(folder: string): FolderIndex {
     let index = this.folders.get(folder);
     if (!index) {
-      index = new FolderIndex(this.files.readDir(folder) ?? []);
+      index = folderIndex(this.files.readDir(folder) ?? [], folder);
       this.folders.set(folder, index);
     }
     return index;
@@ -107,7 +130,8 @@ export function resolveModule(
   }
   const entries = index.folder(folder);
   for (const ext of MODULE_EXTENSIONS) {
-    if (entries.names.has(base + ext)) return { kind: 'found', file: fileIn(folder, base + ext) };
+    const file = entries.files.get(base + ext);
+    if (file !== undefined) return { kind: 'found', file };
   }
   const caseMismatch = entries.byLowerBase(base.toLowerCase());
   return { kind: 'missing', expected: fileIn(folder, base + preferredExt), caseMismatch: caseMismatch && fileIn(folder, caseMismatch) };
@@ -154,8 +178,18 @@ export function handlerExtension(taskExtension: string): string {
 
 /** The extension most of the task folder's modules have (`.py` for a seed project), for new modules. */
 export function dominantExtension(files: ProjectFiles, dir: string): string {
+  const entries = files.readDir(dir) ?? [];
+  let ext = dominantExtensions.get(entries);
+  if (ext === undefined) dominantExtensions.set(entries, (ext = countExtensions(entries)));
+  return ext;
+}
+
+/** Per listing, as `folderIndexes`: the count goes through every entry of the task folder. */
+const dominantExtensions = new WeakMap<readonly string[], string>();
+
+function countExtensions(entries: readonly string[]): string {
   const counts = new Map<string, number>();
-  for (const entry of files.readDir(dir) ?? []) {
+  for (const entry of entries) {
     const ext = MODULE_EXTENSIONS.find((e) => entry.endsWith(e) && entry !== `base_task${e}` && !entry.startsWith('__'));
     if (ext) counts.set(ext, (counts.get(ext) ?? 0) + 1);
   }

@@ -1,5 +1,6 @@
 import { type ParseError, printParseErrorCode, visit } from 'jsonc-parser';
 import { scanStructure } from './json-scan';
+import { hasPlainStructure } from './key-count';
 
 /** Deeper nesting than this is refused before any recursive parser sees the text. */
 export const MAX_DEPTH = 256;
@@ -35,8 +36,9 @@ const MESSAGES: Record<string, string | undefined> = {
 };
 
 /**
- * Parses a config's text. The fast path is `JSON.parse` plus one linear scan for duplicate keys and
- * excessive depth; only text that `JSON.parse` refuses goes through the (slower, error-tolerant)
+ * Parses a config's text. The fast path is `JSON.parse` plus a count of keys against the value's
+ * properties (`hasPlainStructure`); one linear scan finds duplicate keys and excessive depth when that
+ * count says there are some; only text that `JSON.parse` refuses goes through the (slower, error-tolerant)
  * scanner of `jsonc-parser`, to find where each error is.
  */
 export function parseJson(text: string): JsonParse {
@@ -52,6 +54,7 @@ export function parseJson(text: string): JsonParse {
   } catch {
     parsed = false;
   }
+  if (parsed && hasPlainStructure(source, value, MAX_DEPTH)) return { ok: true, value, duplicateKeys: [] };
   const scan = scanStructure(source, MAX_DEPTH, parsed);
   if (scan.tooDeepAt !== undefined) {
     return { ok: false, errors: [{ offset: scan.tooDeepAt, length: 1, message: `Nesting deeper than ${MAX_DEPTH} levels` }] };

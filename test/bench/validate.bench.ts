@@ -1,11 +1,15 @@
 /**
- * `npm run bench:validate`: the full analysis of a 10,000-task job config against
- * vscode-json-languageservice (parse + `doValidation` with configs/schema.json) on the same text, in one
- * process. Prints the medians, `JSON.parse` alone for orientation, and the ratio (ours / theirs).
- * Target: ratio ≤ 0.5. A benchmark, not a test: it asserts only that both sides found the config clean,
- * so that neither is timed on an early exit.
+ * `npm run bench:validate`: the full analysis of a generated job config (1,000, 10,000 and 100,000 tasks)
+ * against vscode-json-languageservice (parse + `doValidation` with configs/schema.json) on the same text,
+ * in one process. For each size: the medians, `JSON.parse` alone for orientation, and the ratio (ours /
+ * theirs); then how our time grows from 10,000 to 100,000 tasks beside how `JSON.parse`'s does.
+ * Targets (issue 15): ratio ≤ 0.30 at 1,000 tasks, ≤ 0.15 at 10,000, and the 100,000-task time at most
+ * 11× the 10,000-task time (linear, give or take what a heap ten times larger costs).
+ * A benchmark, not a test: it asserts only that both sides found each config clean, so that neither is
+ * timed on an early exit.
  *
- * Options: --tasks N (default 10000), --runs N (default 15), --warmup N (default 5).
+ * Options: --tasks N,N,… (default 1000,10000,100000), --runs N (default by size: 41, 15, 7),
+ * --warmup N (default 5; 2 at 100,000 tasks).
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -13,17 +17,22 @@ import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
 import { analyzeConfig } from '../../engine/analysis/analyze';
 import { configSchema } from '../../engine/analysis/schema';
 import { memoryFiles } from '../../engine/files';
+import { fmt, list, median, type Row, table } from './report';
 
 const { values } = parseArgs({
   options: {
-    tasks: { type: 'string', default: '10000' },
-    runs: { type: 'string', default: '15' },
-    warmup: { type: 'string', default: '5' },
+    tasks: { type: 'string', default: '1000,10000,100000' },
+    runs: { type: 'string' },
+    warmup: { type: 'string' },
   },
 });
-const TASKS = Number(values.tasks);
-const RUNS = Number(values.runs);
-const WARMUP = Number(values.warmup);
+const SIZES = values.tasks.split(',').map(Number);
+/** Fewer runs for bigger configs: the peer takes seconds a run at 100,000 tasks. */
+const runsFor = (n: number) => (values.runs ? Number(values.runs) : n <= 1_000 ? 41 : n <= 10_000 ? 15 : 7);
+const warmupFor = (n: number) => (values.warmup ? Number(values.warmup) : n <= 10_000 ? 5 : 2);
+
+const TARGET_RATIO: Record<number, number | undefined> = { 1_000: 0.3, 10_000: 0.15 };
+const TARGET_GROWTH = 11;
 
 const ROOT = '/bench';
 const CONFIG = `${ROOT}/configs/job_config.json`;
@@ -75,26 +84,24 @@ function generateProject(n: number) {
   return memoryFiles(files);
 }
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+const service = getLanguageService({});
+service.configure({
+  validate: true,
+  allowComments: false,
+  schemas: [{ uri: 'https://fastasyncio.dev/schema/job_config.json', fileMatch: ['*.json'], schema: configSchema }],
+});
+const settings = { comments: 'error', trailingCommas: 'error', schemaValidation: 'error', schemaRequest: 'error' } as const;
+
+interface Figures {
+  ours: number;
+  theirs: number;
+  parse: number;
 }
 
-const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-async function main() {
-  const text = generateConfig(TASKS);
-  const files = generateProject(TASKS);
-
-  const service = getLanguageService({});
-  service.configure({
-    validate: true,
-    allowComments: false,
-    schemas: [{ uri: 'https://fastasyncio.dev/schema/job_config.json', fileMatch: ['*.json'], schema: configSchema }],
-  });
-  const settings = { comments: 'error', trailingCommas: 'error', schemaValidation: 'error', schemaRequest: 'error' } as const;
-
+/** Medians of the three timings on a config of `n` tasks, interleaved run by run. */
+async function measure(n: number): Promise<Figures> {
+  const text = generateConfig(n);
+  const files = generateProject(n);
   const ours = () => analyzeConfig(text, { file: CONFIG, files }).problems.length;
   const theirs = async () => {
     const document = TextDocument.create(`file://${CONFIG}`, 'json', 1, text);
@@ -111,14 +118,16 @@ async function main() {
     throw new Error(`the generated config is not clean: ours ${ourProblems} problems, theirs ${theirProblems} ${JSON.stringify(first)}`);
   }
 
-  for (let i = 0; i < WARMUP; i++) {
+  const runs = runsFor(n);
+  const warmup = warmupFor(n);
+  for (let i = 0; i < warmup; i++) {
     ours();
     await theirs();
     parseOnly();
   }
   const samples = { ours: [] as number[], theirs: [] as number[], parse: [] as number[] };
   // Interleaved, so that drift in the machine's speed falls on both sides alike.
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     let t = performance.now();
     ours();
     samples.ours.push(performance.now() - t);
@@ -130,16 +139,42 @@ async function main() {
     samples.parse.push(performance.now() - t);
   }
 
-  const oursMedian = median(samples.ours);
-  const theirsMedian = median(samples.theirs);
-  const ratio = oursMedian / theirsMedian;
+  const figures = { ours: median(samples.ours), theirs: median(samples.theirs), parse: median(samples.parse) };
+  const ratios = samples.ours.map((x, i) => x / samples.theirs[i]);
   const lines = text.split('\n').length;
-  console.log(`config: ${TASKS} tasks, ${(text.length / 1e6).toFixed(2)} MB, ${lines} lines; ${files.readDir(TASK_DIR)?.length} task modules`);
-  console.log(`runs: ${RUNS} (after ${WARMUP} warm-up runs), medians:`);
-  console.log(`  analyzeConfig (ours):                    ${ms(oursMedian)}`);
-  console.log(`  vscode-json-languageservice (theirs):    ${ms(theirsMedian)}`);
-  console.log(`  JSON.parse alone (orientation):          ${ms(median(samples.parse))}`);
-  console.log(`ratio ours/theirs: ${ratio.toFixed(2)} (target ≤ 0.50: ${ratio <= 0.5 ? 'met' : 'MISSED'})`);
+  console.log(`\n${n} tasks: ${(text.length / 1e6).toFixed(2)} MB, ${lines} lines, ${files.readDir(TASK_DIR)?.length} task modules`);
+  console.log(`runs: ${runs} (after ${warmup} warm-up runs), medians:`);
+  console.log(`  analyzeConfig (ours):                    ${fmt(figures.ours, 1)} ms`);
+  console.log(`  vscode-json-languageservice (theirs):    ${fmt(figures.theirs, 1)} ms`);
+  console.log(`  JSON.parse alone (orientation):          ${fmt(figures.parse, 1)} ms`);
+  console.log(`ratio ours/theirs: ${fmt(figures.ours / figures.theirs, 2)} (each run's: ${list(ratios, 2)})`);
+  return figures;
+}
+
+async function main() {
+  const rows: Row[] = [];
+  const bySize = new Map<number, Figures>();
+  for (const n of SIZES) {
+    const figures = await measure(n);
+    bySize.set(n, figures);
+    const ratio = figures.ours / figures.theirs;
+    const target = TARGET_RATIO[n];
+    rows.push({
+      figure: `${n} tasks: ours / vscode-json-languageservice`,
+      value: `${fmt(ratio, 2)}×`,
+      target: target === undefined ? '' : `≤ ${target}×`,
+      met: target === undefined ? undefined : ratio <= target,
+    });
+  }
+  const small = bySize.get(10_000);
+  const large = bySize.get(100_000);
+  if (small && large) {
+    const growth = large.ours / small.ours;
+    console.log(`\ngrowth from 10,000 to 100,000 tasks: ours ${fmt(growth, 1)}×, JSON.parse alone ${fmt(large.parse / small.parse, 1)}×`);
+    rows.push({ figure: 'growth 10,000 → 100,000 tasks: ours', value: `${fmt(growth, 1)}×`, target: `≤ ${TARGET_GROWTH}×`, met: growth <= TARGET_GROWTH });
+    rows.push({ figure: 'growth 10,000 → 100,000 tasks: JSON.parse', value: `${fmt(large.parse / small.parse, 1)}×`, target: '' });
+  }
+  table(rows);
 }
 
 main().catch((error: unknown) => {
