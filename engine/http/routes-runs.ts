@@ -1,10 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jobErrors } from '../analysis/job-errors';
 import { recordedSummary } from '../run/recorded-runs';
-import { RerunError, type RerunRequest, resolveRerun } from '../run/rerun';
+import { RerunError, type RerunPlan, type RerunRequest, resolveRerun, wantsRerun } from '../run/rerun';
 import { problem, sendProblem } from './problems';
 import type { ApiContext, ApiRoute } from './route';
-import type { PreparedRerun } from './run-registry';
 import { diagnostics, noSuchJob, shownJobs } from './routes-jobs';
 import { JobParams, RunAccepted, RunList, RunListQuery, RunParams, RunRequest, RunSummary } from './schemas';
 
@@ -56,11 +55,10 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
           sendProblem(request, reply, problem('job-not-found', noSuchJob(name, shownJobs(ctx.config))));
           return;
         }
-        let prepared: PreparedRerun | undefined;
-        if (rerun.from !== undefined || rerun.only !== undefined || rerun.params !== undefined) {
+        let prepared: RerunPlan | undefined;
+        if (wantsRerun(rerun)) {
           try {
-            const resolved = await resolveRerun(config.analysis.model!, job, rerun);
-            prepared = { job: resolved.job, reuse: resolved.rerun };
+            prepared = await resolveRerun(config.analysis.model!, job, rerun);
           } catch (error) {
             if (!(error instanceof RerunError)) throw error;
             const name = error.reason === 'changed' ? 'results-changed' : error.reason === 'missing' ? 'results-missing' : 'invalid-rerun';

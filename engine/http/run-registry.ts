@@ -7,17 +7,11 @@ import { isRunId, newRunId, runIds } from '../run/records';
 import type { ConfigVersion } from './config-watch';
 import { LiveRun } from './live-run';
 import type { OutputLimits } from '../run/output';
-import type { ResolvedRerun } from '../run/rerun';
+import type { RerunPlan } from '../run/rerun';
 import type { WorkersOptions } from '../run/setup';
 
 export { LiveRun } from './live-run';
 export type { RunListItem } from '../run/recorded-runs';
-
-/** A re-run as `resolveRerun` worked it out: the job as it runs, and what it reuses. */
-export interface PreparedRerun {
-  job: JobModel;
-  reuse: ResolvedRerun;
-}
 
 /** Idle workers the server keeps booted: enough for a burst of two runs on a small machine. */
 const WARM_WORKERS = 2;
@@ -76,11 +70,10 @@ export class RunRegistry {
    * Starts `job` of `config` in a worker process, unless `maxActiveRuns` are already active; `rerun`, a
    * re-run of it worked out already (`resolveRerun`).
    */
-  start(config: ConfigVersion, job: JobModel, concurrency?: number, rerun?: PreparedRerun): StartResult {
-    const analysed = config.analysis.model;
-    if (!analysed) throw new Error(`config version ${config.version} has no model: it cannot be run`);
-    // A re-run runs its own version of the job: the model then holds that one.
-    const model = rerun ? { ...analysed, jobs: analysed.jobs.map((j) => (j === job ? rerun.job : j)) } : analysed;
+  start(config: ConfigVersion, job: JobModel, concurrency?: number, rerun?: RerunPlan): StartResult {
+    // A re-run runs its own version of the job, which its plan's model holds.
+    const model = rerun?.model ?? config.analysis.model;
+    if (!model) throw new Error(`config version ${config.version} has no model: it cannot be run`);
     if (rerun) job = rerun.job;
     if (this.closing) return { ok: false, reason: 'closing' };
     if (this.activeCount >= this.options.maxActiveRuns) return { ok: false, reason: 'busy', activeRuns: this.activeCount };
@@ -98,7 +91,7 @@ export class RunRegistry {
     };
     const running = runJobInChild({
       configFile: config.file,
-      ...(rerun ? { model, reuse: rerun.reuse } : { analysis: config.analysis }),
+      ...(rerun ? { model, reuse: rerun.rerun } : { analysis: config.analysis }),
       job: job.name,
       concurrency,
       runId,

@@ -56,6 +56,18 @@ export interface ResolvedRerun {
   notes: string[];
 }
 
+/** A re-run as it will run: the model holding its version of the job, that job, and what it reuses. */
+export interface RerunPlan {
+  model: ConfigModel;
+  job: JobModel;
+  rerun: ResolvedRerun;
+}
+
+/** Whether a request asks for anything (an empty one is a plain run). */
+export function wantsRerun(request: RerunRequest): boolean {
+  return request.from !== undefined || (request.only?.length ?? 0) > 0 || Object.keys(request.params ?? {}).length > 0;
+}
+
 /** A run's record folded, as far as re-runs need it. */
 interface SourceRun {
   runId: string;
@@ -68,7 +80,7 @@ interface SourceRun {
  * tasks whose results they take) and what is reused from which run. Throws `RerunError` when it cannot
  * be done as asked.
  */
-export async function resolveRerun(model: ConfigModel, job: JobModel, request: RerunRequest): Promise<{ job: JobModel; rerun: ResolvedRerun }> {
+export async function resolveRerun(model: ConfigModel, job: JobModel, request: RerunRequest): Promise<RerunPlan> {
   const root = model.layout.root;
   const ids = new Set(job.tasks.map((t) => t.id));
   const only = request.only?.length ? [...new Set(request.only)] : undefined;
@@ -147,7 +159,8 @@ export async function resolveRerun(model: ConfigModel, job: JobModel, request: R
     throw new RerunError(`cannot reuse earlier results: ${changes.join('; ')}. Run those tasks again, or reuse their results anyway with --force`, 'changed');
   }
   if (source && Object.keys(reused).length === 0 && !only) notes.push(`nothing in run ${source.runId} can be reused: every task runs`);
-  return { job: { ...job, tasks: runs }, rerun: { record, reused, notes } };
+  const planned: JobModel = { ...job, tasks: runs };
+  return { model: { ...model, jobs: model.jobs.map((j) => (j === job ? planned : j)) }, job: planned, rerun: { record, reused, notes } };
 }
 
 function checkTask(job: JobModel, ids: Set<string>, id: string): void {

@@ -14,7 +14,7 @@ import type { OutputBudget, OutputLimits } from './output';
 import { currentOwner } from './owner';
 import { openRecorder, type RunRecorder } from './recorder';
 import { newRunId } from './records';
-import { fingerprints, type RerunRequest, type ResolvedRerun, resolveRerun } from './rerun';
+import { fingerprints, type RerunRequest, type ResolvedRerun, resolveRerun, wantsRerun } from './rerun';
 import type { GraphResume } from './scheduler';
 
 /**
@@ -156,11 +156,7 @@ export async function setUpRun(options: RunOptions): Promise<RunSetup> {
   checkInteger('concurrency', options.concurrency);
   let reuse = options.reuse;
   if (!reuse && options.rerun && wantsRerun(options.rerun)) {
-    const resolved = await resolveRerun(model, job, options.rerun);
-    const runs = resolved.job;
-    reuse = resolved.rerun;
-    model = { ...model, jobs: model.jobs.map((j) => (j === job ? runs : j)) };
-    job = runs;
+    ({ model, job, rerun: reuse } = await resolveRerun(model, job, options.rerun));
   }
   const runId = options.runId ?? newRunId();
   return { model, job, runId, recorder: openRecorder(model.layout.root, runId, options.record ?? true), reuse };
@@ -215,9 +211,4 @@ export function reusedEvents(reuse: ResolvedRerun): RunEventInit[] {
     events.push(event);
   }
   return events;
-}
-
-/** Whether a re-run request asks for anything (an empty one is a plain run). */
-function wantsRerun(request: RerunRequest): boolean {
-  return request.from !== undefined || (request.only?.length ?? 0) > 0 || Object.keys(request.params ?? {}).length > 0;
 }
