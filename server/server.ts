@@ -6,7 +6,6 @@ import {
   type InitializeResult,
   TextDocuments,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { clientSupport, serverCapabilities } from './capabilities';
 import { executeCommand } from './commands';
 import { registerFeatures } from './features';
@@ -24,8 +23,8 @@ import { Workspace } from './workspace';
 
 /** Wires the connection's lifecycle, documents and workspace events to the workspace and the service. */
 export function startServer(connection: Connection, log: Logger): void {
-  const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
+  const documents = new TextDocuments(workspace.changes.documents());
   const watchers = new Watchers(connection, log);
   let publisher: Publisher | undefined;
   let jobsNotifier: JobsNotifier | undefined;

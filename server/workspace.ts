@@ -6,8 +6,9 @@ import { decodeUtf8 } from '../engine/config/text';
 import { WorkspaceFiles } from './files';
 import { globMatcher } from './glob';
 import { CONFIG_GLOBS, DEFAULT_SETTINGS, type FastAsyncioSettings, type RunSettings } from './protocol';
-import { parseDocument, type ParsedDocument, pathToUri, uriToPath } from './service';
+import { type DocumentInput, parseDocument, type ParsedDocument, pathToUri, uriToPath } from './service';
 import { resolvePythonPath } from './settings';
+import { TextChanges } from './text-changes';
 
 /** Config files on disk bigger than this are not read (open documents of any size are analysed). */
 const MAX_CONFIG_BYTES = 64_000_000;
@@ -33,6 +34,8 @@ export class Workspace {
   readonly files: WorkspaceFiles;
   /** Whether watched-file events keep the file caches fresh (else they are dropped before each analysis). */
   watching = false;
+  /** Where open documents changed since their last analysis, for the next one to start from it. */
+  readonly changes = new TextChanges();
   private readonly open = new Map<string, TextDocument>();
   private readonly cache = new Map<string, Cached>();
   private readonly matchers = new Map<FastAsyncioSettings, (relative: string) => boolean>();
@@ -105,6 +108,8 @@ export class Workspace {
   }
 
   closed(file: string): void {
+    const doc = this.open.get(file);
+    if (doc) this.changes.forget(doc.uri);
     this.open.delete(file);
     this.cache.delete(file);
   }
@@ -146,9 +151,17 @@ export class Workspace {
     if (!this.watching) this.files.clear();
     const input = openDoc ? { text: openDoc.getText() } : this.readConfig(file);
     if (!input) return undefined;
-    const doc = parseDocument({ uri: this.uriOf(file), file, version, files: this.files, defaults: this.defaults(file), ...input });
+    const previous = openDoc && cached ? this.editOf(openDoc, cached.doc, input.text) : undefined;
+    const doc = parseDocument({ uri: this.uriOf(file), file, version, files: this.files, defaults: this.defaults(file), ...input, previous });
     this.cache.set(file, { doc, generation: this.files.generation });
+    if (openDoc) this.changes.analysed(openDoc.uri, version);
     return doc;
+  }
+
+  /** The last analysis of an open config and where its text changed since, for the new one to start from. */
+  private editOf(openDoc: TextDocument, last: ParsedDocument, text: string): DocumentInput['previous'] {
+    const change = this.changes.changeSince(openDoc.uri, last.version, last.text.length, text.length);
+    return change && { doc: last, change };
   }
 
   /** Drops the analysis of a config so that the next request makes a new one (with fresh file caches). */

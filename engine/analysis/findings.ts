@@ -29,7 +29,10 @@ export function pushAll<T>(target: T[], ...lists: readonly T[][]): void {
   for (const list of lists) for (const item of list) target.push(item);
 }
 
-export function resolveFindings(text: string, lines: LineIndex, findings: readonly Finding[]): Problem[] {
+/** The spans of the nodes at `paths` in the text being analysed (`locateAll` over it, or a quicker way to the same spans). */
+export type Locate = (paths: readonly JsonPath[]) => (NodeSpan | undefined)[];
+
+export function resolveFindings(text: string, lines: LineIndex, findings: readonly Finding[], locate: Locate = (paths) => locateAll(text, paths)): Problem[] {
   const paths: JsonPath[] = [];
   const slot = new Map<Target, number>();
   const want = (t: Target) => {
@@ -42,7 +45,7 @@ export function resolveFindings(text: string, lines: LineIndex, findings: readon
     want(f.at);
     f.related?.forEach((r) => want(r.at));
   }
-  const spans = paths.length > 0 ? locateAll(text, paths) : [];
+  const spans = paths.length > 0 ? locate(paths) : [];
   const rangeOf = (t: Target): Range => {
     if (!('path' in t)) return lines.range(t.offset, t.offset + t.length);
     const span = spans[slot.get(t)!];

@@ -61,17 +61,54 @@ export function dependencyGraph(job: JobModel, ids: Map<string, number> = firstI
   const seen = new Int32Array(n).fill(-1);
   let unresolved = 0;
   for (let i = 0; i < n; i++) {
-    scratch.length = 0;
-    for (const dep of tasks[i].dependencies) {
-      const j = indexOf.get(dep);
-      if (j === undefined || j === i) unresolved++;
-      if (j === undefined || j === i || seen[j] === i) continue;
-      seen[j] = i;
-      scratch.push(j);
-    }
+    unresolved += resolveDependencies(tasks[i].dependencies, i, indexOf, seen, scratch);
     deps[i] = scratch.slice();
   }
   return { tasks, indexOf, deps, unresolved };
+}
+
+/**
+ * Task `i`'s dependency names as graph indexes in `scratch`: known, not itself, each once (`seen[j] === i`
+ * once listed). Returns how many names were unknown or its own.
+ */
+function resolveDependencies(names: readonly string[], i: number, indexOf: Map<string, number>, seen: Int32Array, scratch: number[]): number {
+  scratch.length = 0;
+  let unresolved = 0;
+  for (const dep of names) {
+    const j = indexOf.get(dep);
+    if (j === undefined || j === i) unresolved++;
+    if (j === undefined || j === i || seen[j] === i) continue;
+    seen[j] = i;
+    scratch.push(j);
+  }
+  return unresolved;
+}
+
+/**
+ * The graph of `job` when only the dependencies of its task at `changed` (a position in `job.tasks`)
+ * differ from those the graph `before` was built with (`previous`): the names, and so `ids`, are the same.
+ * One task's dependencies are looked up instead of every task's.
+ */
+export function withChangedDependencies(
+  before: DependencyGraph,
+  job: JobModel,
+  ids: Map<string, number>,
+  changed: number,
+  previous: readonly string[],
+): DependencyGraph {
+  const tasks = ids.size === job.tasks.length ? job.tasks.slice() : before.tasks.map((t) => job.tasks[ids.get(t.id)!]);
+  const task = job.tasks[changed];
+  const at = before.indexOf.get(task.id)!;
+  // A repeated name is not in the graph: only the first task of a name is.
+  if (tasks[at] !== task) return { ...before, tasks };
+  const seen = new Int32Array(tasks.length).fill(-1);
+  const scratch: number[] = [];
+  const was = resolveDependencies(previous, at, before.indexOf, seen, scratch);
+  seen.fill(-1);
+  const now = resolveDependencies(task.dependencies, at, before.indexOf, seen, scratch);
+  const deps = before.deps.slice();
+  deps[at] = scratch.slice();
+  return { tasks, indexOf: before.indexOf, deps, unresolved: before.unresolved - was + now };
 }
 
 /** `dependents[j]`: the tasks that list `j` in `deps`, in the order of `deps`, each array at its exact size. */

@@ -1,17 +1,47 @@
 import type { Position, Range } from './types';
 
+/** One region of change: the previous text's [start, oldEnd) became the new text's [start, newEnd). */
+export interface TextChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
 /** Maps UTF-16 offsets of a text to 0-based line/character positions. Built once per text, lazily. */
 export class LineIndex {
-  private starts: number[] | undefined;
+  private starts: Int32Array | undefined;
 
   constructor(private readonly text: string) {}
 
-  private lineStarts(): number[] {
+  /**
+   * The index of `text`, made by `change` from the text of `previous`: when `previous` has its lines
+   * already, those before and after the change are carried over (shifted) instead of found again.
+   */
+  static afterEdit(previous: LineIndex, text: string, change: TextChange): LineIndex {
+    const index = new LineIndex(text);
+    const old = previous.starts;
+    if (!old) return index;
+    // Line starts are just past a newline: those up to the change stay, those whose newline the change
+    // replaced go, the change's own newlines come in, and those past it move by the change in length.
+    const kept = countAtMost(old, change.start);
+    const resumed = countAtMost(old, change.oldEnd);
+    const delta = change.newEnd - change.oldEnd;
+    const added: number[] = [];
+    for (let i = text.indexOf('\n', change.start); i !== -1 && i < change.newEnd; i = text.indexOf('\n', i + 1)) added.push(i + 1);
+    const starts = new Int32Array(kept + added.length + old.length - resumed);
+    starts.set(old.subarray(0, kept));
+    starts.set(added, kept);
+    for (let k = resumed, at = kept + added.length; k < old.length; k++, at++) starts[at] = old[k] + delta;
+    index.starts = starts;
+    return index;
+  }
+
+  private lineStarts(): Int32Array {
     if (this.starts) return this.starts;
     const starts = [0];
     const text = this.text;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    return (this.starts = starts);
+    return (this.starts = Int32Array.from(starts));
   }
 
   position(offset: number): Position {
@@ -38,6 +68,18 @@ export class LineIndex {
     const lineEnd = position.line + 1 < starts.length ? starts[position.line + 1] : this.text.length;
     return Math.min(starts[position.line] + Math.max(0, position.character), lineEnd);
   }
+}
+
+/** How many of the ascending `values` are at most `limit`. */
+function countAtMost(values: Int32Array, limit: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export interface DecodedText {

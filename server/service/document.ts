@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { type Node, parseTree } from 'jsonc-parser';
 import { type Analysis, analyzeConfig } from '../../engine/analysis/analyze';
+import { analyzeEdit, type TextChange } from '../../engine/analysis/edits';
 import { type LayoutDefaults, resolveLayout } from '../../engine/config/layout';
 import { scanStructure } from '../../engine/config/json-scan';
 import { MAX_DEPTH } from '../../engine/config/syntax';
@@ -23,6 +24,8 @@ export interface DocumentInput {
   /** Task and handler folders for configs that name none (from the settings). */
   defaults?: LayoutDefaults;
   invalidUtf8At?: number;
+  /** The previous version's analysis and where the text changed since: only what changed is parsed again. */
+  previous?: { doc: ParsedDocument; change: TextChange };
 }
 
 /**
@@ -75,7 +78,11 @@ export class ParsedDocument {
     this.defaults = input.defaults;
     const rechecked = isRechecked(input.files) ? input.files : undefined;
     rechecked?.recheck(input.file);
-    this.analysis = analyzeConfig(input.text, { file: input.file, files: input.files, invalidUtf8At: input.invalidUtf8At, defaults: input.defaults });
+    const options = { file: input.file, files: input.files, invalidUtf8At: input.invalidUtf8At, defaults: input.defaults };
+    const { previous } = input;
+    this.analysis = previous
+      ? analyzeEdit({ previous: { text: previous.doc.text, analysis: previous.doc.analysis }, text: input.text, change: previous.change }, options)
+      : analyzeConfig(input.text, options);
     rechecked?.missed(input.file, missedFolders(this.analysis.problems));
   }
 

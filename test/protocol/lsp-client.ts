@@ -63,7 +63,9 @@ export class LspClient {
   ) {}
 
   static async start(options: StartOptions): Promise<LspClient> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // SERVER_CPU_PROF_DIR=<dir> profiles the server (`--cpu-prof`), for the benches.
+    const profile = process.env.SERVER_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_CPU_PROF_DIR}`] : [];
+    const child = spawn(process.execPath, [...profile, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
     child.stderr.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
