@@ -126,14 +126,20 @@ async function measure(n: number): Promise<Figures> {
     parseOnly();
   }
   const samples = { ours: [] as number[], theirs: [] as number[], parse: [] as number[] };
-  // Interleaved, so that drift in the machine's speed falls on both sides alike.
+  // Interleaved, so that drift in the machine's speed falls on both sides alike; each timing starts
+  // after a full collection (`--expose-gc`), so that neither side pays for the other's garbage (the
+  // peer's syntax tree of a 100,000-task config is hundreds of MB).
+  const collect = () => (globalThis as { gc?: () => void }).gc?.();
   for (let i = 0; i < runs; i++) {
+    collect();
     let t = performance.now();
     ours();
     samples.ours.push(performance.now() - t);
+    collect();
     t = performance.now();
     await theirs();
     samples.theirs.push(performance.now() - t);
+    collect();
     t = performance.now();
     parseOnly();
     samples.parse.push(performance.now() - t);
