@@ -11,10 +11,10 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
-import { configSchema } from '../../engine/analysis/schema';
+import { TextDocument } from 'vscode-json-languageservice';
 import { LspClient } from '../protocol/lsp-client';
 import { bigConfig, prettyConfig, taskModule, tempProject } from '../protocol/project';
+import { jsonValidator } from './json-peer';
 import { fmt, median, table } from './report';
 
 const TASKS = 10_000;
@@ -32,18 +32,6 @@ function random(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-/** vscode-json-languageservice with configs/schema.json, as a JSON editor would validate a config. */
-function jsonService() {
-  const service = getLanguageService({});
-  service.configure({
-    validate: true,
-    allowComments: false,
-    schemas: [{ uri: 'https://fastasyncio.dev/schema/job_config.json', fileMatch: ['*.json'], schema: configSchema }],
-  });
-  const settings = { comments: 'error', trailingCommas: 'error', schemaValidation: 'error', schemaRequest: 'error' } as const;
-  return async (document: TextDocument) => (await service.doValidation(document, service.parseJSONDocument(document), settings)).length;
 }
 
 async function main(): Promise<void> {
@@ -107,7 +95,7 @@ async function main(): Promise<void> {
         edits.push(changes);
       }
     }
-    const validate = jsonService();
+    const validate = jsonValidator();
     let theirDoc = TextDocument.create(uri, 'json', 1, pretty);
     await validate(theirDoc);
     const theirs: number[] = [];

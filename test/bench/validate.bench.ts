@@ -13,10 +13,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
+import { TextDocument } from 'vscode-json-languageservice';
 import { analyzeConfig } from '../../engine/analysis/analyze';
-import { configSchema } from '../../engine/analysis/schema';
 import { memoryFiles } from '../../engine/files';
+import { jsonValidator } from './json-peer';
 import { fmt, list, median, type Row, table } from './report';
 
 const { values } = parseArgs({
@@ -84,13 +84,7 @@ function generateProject(n: number) {
   return memoryFiles(files);
 }
 
-const service = getLanguageService({});
-service.configure({
-  validate: true,
-  allowComments: false,
-  schemas: [{ uri: 'https://fastasyncio.dev/schema/job_config.json', fileMatch: ['*.json'], schema: configSchema }],
-});
-const settings = { comments: 'error', trailingCommas: 'error', schemaValidation: 'error', schemaRequest: 'error' } as const;
+const validate = jsonValidator();
 
 interface Figures {
   ours: number;
@@ -105,8 +99,7 @@ async function measure(n: number): Promise<Figures> {
   const ours = () => analyzeConfig(text, { file: CONFIG, files }).problems.length;
   const theirs = async () => {
     const document = TextDocument.create(`file://${CONFIG}`, 'json', 1, text);
-    const json = service.parseJSONDocument(document);
-    return (await service.doValidation(document, json, settings)).length;
+    return validate(document);
   };
   const parseOnly = () => (JSON.parse(text) as { jobs: unknown[] }).jobs.length;
 
