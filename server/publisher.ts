@@ -8,6 +8,13 @@ import type { Workspace } from './workspace';
 export const LATENCY_BUDGET_MS = 150;
 /** The longest wait for more keystrokes. */
 export const MAX_DEBOUNCE_MS = 100;
+/**
+ * A config whose jobs (plans included) took longer than this to work out the last time gets them
+ * after typing pauses for `JOBS_PAUSE_MS`, not at every version: on a 10,000-task config they cost
+ * more than its diagnostics, and the job tree is no place to watch each keystroke.
+ */
+export const JOBS_INLINE_MS = 5;
+export const JOBS_PAUSE_MS = 250;
 
 /**
  * Publishes each config's diagnostics: at once when opened or found, after a debounce while typing. The
@@ -21,6 +28,9 @@ export class Publisher {
   private readonly sentTo = new Map<string, string>();
   /** How long each config's last analysis took (ms). */
   private readonly cost = new Map<string, number>();
+  private readonly jobsTimers = new Map<string, NodeJS.Timeout>();
+  /** How long each config's jobs took to work out the last time (ms). */
+  private readonly jobsCost = new Map<string, number>();
 
   constructor(
     private readonly connection: Connection,
@@ -68,6 +78,7 @@ export class Publisher {
       if (!doc) {
         if (previous === uri) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
         this.sentTo.delete(file);
+        clearTimeout(this.jobsTimers.get(file));
         this.jobs?.removed(file);
         return;
       }
@@ -75,9 +86,37 @@ export class Publisher {
       void this.connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(doc, this.options) });
       this.sentTo.set(file, uri);
       // After the diagnostics: they are what the latency budget is for.
-      this.jobs?.changed(configJobs(doc, this.workspace.runSettings(file)));
+      this.scheduleJobs(file);
     } catch (error) {
       this.log.error(`diagnostics of ${file} failed: ${describeError(error)}`);
+    }
+  }
+
+  /** Sends a config's jobs when they changed: at once for a config whose jobs are quick to work out, else once typing pauses. */
+  private scheduleJobs(file: string): void {
+    if (!this.jobs) return;
+    clearTimeout(this.jobsTimers.get(file));
+    this.jobsTimers.delete(file);
+    if ((this.jobsCost.get(file) ?? 0) <= JOBS_INLINE_MS) return this.sendJobs(file);
+    this.jobsTimers.set(
+      file,
+      setTimeout(() => {
+        this.jobsTimers.delete(file);
+        // A newer version is on its way: its diagnostics will bring its jobs.
+        if (!this.timers.has(file)) this.sendJobs(file);
+      }, JOBS_PAUSE_MS),
+    );
+  }
+
+  private sendJobs(file: string): void {
+    try {
+      const doc = this.workspace.document(file);
+      if (!doc) return;
+      const started = performance.now();
+      this.jobs?.changed(configJobs(doc, this.workspace.runSettings(file)));
+      this.jobsCost.set(file, performance.now() - started);
+    } catch (error) {
+      this.log.error(`jobs of ${file} failed: ${describeError(error)}`);
     }
   }
 
@@ -85,6 +124,8 @@ export class Publisher {
   clear(file: string): void {
     clearTimeout(this.timers.get(file));
     this.timers.delete(file);
+    clearTimeout(this.jobsTimers.get(file));
+    this.jobsTimers.delete(file);
     const previous = this.sentTo.get(file);
     if (previous) void this.connection.sendDiagnostics({ uri: previous, diagnostics: [] });
     this.sentTo.delete(file);

@@ -102,4 +102,32 @@ describe('diagnostics after incremental edits', () => {
     version = await client.change(uri, [{ range, text: 'T1500' }]);
     assert.deepEqual((await client.diagnostics(uri, (p) => p.version === version, since)).diagnostics, []);
   });
+
+  it('the jobs of a 10,000-task config follow its edits (worked out once typing pauses)', async () => {
+    const jobsClient = await LspClient.start({ root: project.root, initializationOptions: { debounceMs: 0, jobs: true } });
+    try {
+      const tasks = Array.from({ length: 10_000 }, (_, i) => ({ name: `T${i}`, task: `Work${i % 4}`, dependencies: i > 0 ? [`T${i - 1}`] : [] }));
+      const text = JSON.stringify({ jobs: [{ name: 'big', handler: 'GenericJobHandler', tasks }] }, null, 2);
+      const uri = pathToFileURL(path.join(project.root, 'configs', 'jobs.job.json')).href;
+      const doc = TextDocument.create(uri, 'json', 1, text);
+      const jobsOf = (version: number) => () => jobsClient.jobsChanged.flatMap((n) => n.changed).find((c) => c.uri === uri && c.version === version);
+      await jobsClient.open(uri, text);
+      await jobsClient.waitFor('the jobs on open', jobsOf(1));
+      // T5000 no longer waits for T4999, then T6000 no longer waits for T5999: both come right after T0.
+      let version = 1;
+      for (const task of [5000, 6000]) {
+        const at = doc.getText().indexOf(`"T${task - 1}"`, doc.getText().indexOf(`"name": "T${task}"`));
+        const range = { start: doc.positionAt(at), end: doc.positionAt(at + `"T${task - 1}"`.length) };
+        version = await jobsClient.change(uri, [{ range, text: '"T0"' }]);
+        TextDocument.update(doc, [{ range, text: '"T0"' }], version);
+      }
+      const last = await jobsClient.waitFor('the jobs of the last version', jobsOf(version));
+      const stageOf = (name: string) => last.jobs[0].stages.findIndex((s) => s.tasks.includes(name));
+      assert.equal(stageOf('T5000'), 1);
+      assert.equal(stageOf('T6000'), 1);
+      assert.equal(stageOf('T9999'), 9999 - 6000 + 1);
+    } finally {
+      await jobsClient.stop();
+    }
+  });
 });
