@@ -6,7 +6,27 @@ import { DEFAULT_CONFIG, UsageError } from './load';
 import { integerFlag, outputLimits, pythonFlag, redisProblem, WORKERS_FLAGS, workersFlags } from './options';
 
 export const SERVE_USAGE =
-  'fastasyncio serve [config] [--host 127.0.0.1] [--port 8000] [--token TOKEN] [--max-active-runs 8] [--keep-runs 50] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH] [--redis URL [--queue-prefix PREFIX] [--max-result-size SIZE]] [--cors ORIGIN]';
+  'fastasyncio serve [config] [--host 127.0.0.1] [--port 8000] [--token TOKEN] [--max-active-runs 8] [--keep-runs 50] [--max-task-output SIZE] [--max-run-output SIZE] [--python PATH] [--redis URL [--queue-prefix PREFIX] [--max-result-size SIZE]] [--cors ORIGIN] [--reuse-workers]';
+
+/**
+ * The server's log lines, written together once per turn of the event loop: a busy server starts and
+ * ends hundreds of runs a second, with a line for each, and one write per line would cost a system call
+ * (and a wake-up of whoever reads stderr) per line. What waits is written at exit too.
+ */
+function batchedLog(io: Io): (line: string) => void {
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join('\n');
+    pending = [];
+    io.err(text);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(`fastasyncio serve: ${line}`);
+  };
+}
 
 /** Resolves on the first SIGINT or SIGTERM. */
 function stopSignal(): Promise<NodeJS.Signals> {
@@ -43,6 +63,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       python: { type: 'string' },
       ...WORKERS_FLAGS,
       cors: { type: 'string', multiple: true },
+      'reuse-workers': { type: 'boolean' },
     },
   });
   if (positionals.length > 1) throw new UsageError(`too many arguments: ${positionals.join(' ')}`);
@@ -75,7 +96,8 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       python: pythonFlag(values.python),
       workers,
       cors: values.cors,
-      log: (line) => io.err(`fastasyncio serve: ${line}`),
+      reuseWorkers: values['reuse-workers'] === true,
+      log: batchedLog(io),
     });
   } catch (error) {
     if (error instanceof ConfigReadError) throw new UsageError(error.message);
@@ -100,7 +122,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   }
   io.out(`listening on ${url}`);
   io.err(
-    `fastasyncio serve: ${server.config.file}; ${token ? 'a bearer token is required' : 'no token'}; ${server.runs.maxActiveRuns} active runs at most; Ctrl-C stops`,
+    `fastasyncio serve: ${server.config.file}; ${token ? 'a bearer token is required' : 'no token'}; ${server.runs.maxActiveRuns} active runs at most${values['reuse-workers'] ? '; runs share reused workers (--reuse-workers)' : ''}; Ctrl-C stops`,
   );
   const signal = await stopped;
   io.err(`fastasyncio serve: ${signal}: stopping${server.runs.activeRuns ? `, cancelling ${server.runs.activeRuns} active run(s)` : ''}`);

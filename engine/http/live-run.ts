@@ -10,6 +10,12 @@ import { RunState } from '../run/summary';
  */
 const RECENT_EVENTS = 4096;
 const RECENT_CHARS = 4 * 1024 * 1024;
+/**
+ * A finished run whose events are all in memory and add up to less than this keeps them: a client that
+ * asks for the events of a short run just after it ended (the common case with quick runs) is answered
+ * from memory, not from the record. The finished runs kept in memory (100) then cost 1.6 MB at most.
+ */
+const SMALL_RUN_CHARS = 16 * 1024;
 
 /** A rough size of an event, for the bound above: logs are most of a chatty run. */
 const sizeOf = (event: RunEvent) => (event.type === 'task-log' || event.type === 'run-log' ? event.message.length : 0) + 160;
@@ -94,12 +100,13 @@ export class LiveRun {
   }
 
   /**
-   * The runner has returned. Its events are dropped (they are in the record) unless `keepEvents`: a run
-   * that could not start has no record, only what this server said about it.
+   * The runner has returned. Its events are dropped (they are in the record) unless `keepEvents` (a run
+   * that could not start has no record, only what this server said about it) or they are few and small.
    */
   settle(keepEvents: boolean): void {
     this.ended = true;
-    if (!keepEvents) {
+    const small = this.first === 0 && this.chars <= SMALL_RUN_CHARS;
+    if (!keepEvents && !small) {
       this.recent = [];
       this.first = 0;
       this.chars = 0;

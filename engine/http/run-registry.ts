@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import type { JobModel } from '../config/types';
 import { defaultWorkerScript, runJobInChild } from '../run/child-runner';
 import { WarmWorkers } from '../run/warm-workers';
+import { WorkerPool } from '../run/worker-pool';
 import { inspectRun, listItem, type RecordedRun, type RunListItem } from '../run/recorded-runs';
 import { isRunId, newRunId, runIds } from '../run/records';
 import type { ConfigVersion } from './config-watch';
@@ -15,6 +15,8 @@ export type { RunListItem } from '../run/recorded-runs';
 
 /** Idle workers the server keeps booted: enough for a burst of two runs on a small machine. */
 const WARM_WORKERS = 2;
+/** Workers shared by the runs with `reuseWorkers`: two, so that a retired one is never the only one. */
+const POOLED_WORKERS = 2;
 
 export interface RegistryOptions {
   /** More runs than this at once are refused (429). */
@@ -31,6 +33,11 @@ export interface RegistryOptions {
   python?: string;
   /** Runs on workers through BullMQ (`--redis`). */
   workers?: WorkersOptions;
+  /**
+   * Runs share a few long-lived workers (`serve --reuse-workers`, worker-pool.ts) instead of one
+   * worker each: much cheaper, but a run sees what earlier runs in its worker left in memory.
+   */
+  reuseWorkers?: boolean;
   /** The project root of the config in effect, whose records `GET /runs` lists too. */
   currentRoot: () => string | undefined;
   log: (line: string) => void;
@@ -53,10 +60,19 @@ export class RunRegistry {
   private activeCount = 0;
   private closing = false;
   private readonly workerScript = defaultWorkerScript();
-  /** Workers booted ahead of the next runs (one run each: see warm-workers.ts). */
-  private readonly warm = new WarmWorkers(WARM_WORKERS, this.workerScript);
+  /** Workers booted ahead of the next runs (one run each: see warm-workers.ts); unless they are pooled. */
+  private readonly warm?: WarmWorkers;
+  /** Workers shared by runs, with `reuseWorkers`. */
+  private readonly pool?: WorkerPool;
 
-  constructor(private readonly options: RegistryOptions) {}
+  constructor(private readonly options: RegistryOptions) {
+    if (options.reuseWorkers) {
+      this.pool = new WorkerPool({ size: POOLED_WORKERS, workerScript: this.workerScript, graceMs: options.graceMs, log: options.log });
+      this.pool.fill();
+    } else {
+      this.warm = new WarmWorkers(WARM_WORKERS, this.workerScript);
+    }
+  }
 
   get activeRuns(): number {
     return this.activeCount;
@@ -102,7 +118,7 @@ export class RunRegistry {
       python: this.options.python,
       workers: this.options.workers,
       workerScript: this.workerScript,
-      worker: this.warm.take(),
+      ...(this.pool ? { pool: this.pool } : { worker: this.warm?.take() }),
       onEvent: (event) => {
         // Released before followers hear `run-finished`: a client that saw it may start another run at once.
         if (event.type === 'run-finished') {
@@ -122,8 +138,9 @@ export class RunRegistry {
           return false;
         },
       )
-      // Once the runner has returned the record is complete: memory keeps the summary, the events are in the record.
-      .then(async (recorded) => run.settle(!(recorded && (await exists(run.file)))))
+      // Once the runner has returned the record is complete: memory keeps the summary, the events are in the
+      // record (opened before the worker was asked to run anything). A run that could not start has none.
+      .then((recorded) => run.settle(!recorded))
       .finally(() => {
         release();
         this.settled.delete(running);
@@ -185,9 +202,15 @@ export class RunRegistry {
   /** Starts nothing more, cancels every active run and waits for them to end (shutdown). */
   async cancelAll(): Promise<void> {
     this.closing = true;
-    this.warm.close();
+    this.warm?.close();
     for (const run of this.runs.values()) if (!run.finished) run.controller.abort();
     await Promise.all(this.settled);
+    this.pool?.close();
+  }
+
+  /** The pids of the pooled workers that take runs (none without `reuseWorkers`). */
+  get pooledWorkers(): number[] {
+    return this.pool?.pids ?? [];
   }
 
   private knownRoots(): Set<string> {
@@ -208,12 +231,6 @@ export class RunRegistry {
     }
   }
 }
-
-const exists = (file: string) =>
-  fs.promises.access(file).then(
-    () => true,
-    () => false,
-  );
 
 /** Ends a run that never got going (its worker could not be started). */
 function failRun(run: LiveRun, error: string): void {

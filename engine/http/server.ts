@@ -40,6 +40,11 @@ export interface ServeOptions {
   python?: string;
   /** Send every run's tasks to workers through BullMQ (`--redis`). */
   workers?: WorkersOptions;
+  /**
+   * Runs share a few long-lived worker processes (`--reuse-workers`) instead of one each: a run then
+   * sees what earlier runs left in its worker's memory (see README, The HTTP API). Default false.
+   */
+  reuseWorkers?: boolean;
   /** Origins allowed by CORS (`*` for any); CORS is off without them. */
   cors?: readonly string[];
   /** Watch the config for changes (default true). */
@@ -94,6 +99,7 @@ export function createServer(options: ServeOptions): ApiServer {
     outputLimits: options.outputLimits,
     python: options.python,
     workers: options.workers,
+    reuseWorkers: options.reuseWorkers,
     currentRoot: () => (config.inEffect ?? config.latest)?.analysis.model?.layout.root,
     log,
   });

@@ -13,7 +13,8 @@ import { eventSink } from './recorder';
 import { planEvent, reusedEvents, type RunOptions, type RunResume, setUpRun } from './setup';
 import { MAX_TIMER_MS } from './scheduler';
 import { RunState } from './summary';
-import { type FromWorker, type ToWorker, WORKER_COMMAND } from './worker-protocol';
+import type { WorkerLease, WorkerPool } from './worker-pool';
+import { type FromWorker, parseMessages, type ToWorker, WORKER_COMMAND } from './worker-protocol';
 
 export interface ChildRunOptions extends Omit<RunOptions, 'executor' | 'output' | 'resume'> {
   /** The bundled CLI that serves as the worker; found next to this bundle by default. */
@@ -22,6 +23,11 @@ export interface ChildRunOptions extends Omit<RunOptions, 'executor' | 'output' 
   graceMs?: number;
   /** A worker from `startWorker`, started while the caller read the config (with the run's `debug`): the run's first worker. */
   worker?: ChildProcess;
+  /**
+   * Run in a worker of this pool, shared with other runs (`serve --reuse-workers`, worker-pool.ts),
+   * instead of a worker of the run's own. Not with `debug`.
+   */
+  pool?: WorkerPool;
 }
 
 const DEFAULT_GRACE_MS = 1000;
@@ -85,12 +91,26 @@ export async function runJobInChild(options: ChildRunOptions): Promise<RunSummar
 
 type KilledFor = { reason: 'timeout'; task: string } | { reason: 'cancel' };
 
-/** How one worker ended. */
+/** How one worker ended (or, pooled, was done with the run). */
 interface WorkerEnd {
   code: number | null;
   signal: NodeJS.Signals | null;
   killedFor?: KilledFor;
   fatal?: string;
+  /** Why the pool stopped the worker (another run's task blocked it, it stopped answering). */
+  reason?: string;
+}
+
+/**
+ * The worker a run is in, as the run uses it: a process of its own (which ends with the run) or a lease
+ * on a pooled one (which goes on with other runs).
+ */
+interface RunWorker {
+  send(message: ToWorker): void;
+  /** The worker sent the run's `run-finished` (or `fatal`, with code 1): it is done with the run. */
+  done(code: number): void;
+  /** Stops the run by force: a task is stuck (`timeout`), a cancel was not honoured (`cancel`), or this process exits. */
+  kill(why: 'timeout' | 'cancel' | 'exit'): void;
 }
 
 class ChildRun {
@@ -103,7 +123,7 @@ class ChildRun {
   private readonly retrying = new Set<string>();
   /** Attempts each task lost with a killed worker. */
   private readonly lost = new Map<string, number>();
-  private child?: ChildProcess;
+  private worker?: RunWorker;
   private killedFor?: KilledFor;
   /** Run-log lines from before the worker's `run-started` (the inspector's): a record begins with its plan. */
   private readonly early: RunEventInit[] = [];
@@ -140,7 +160,7 @@ class ChildRun {
     const onAbort = () => this.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     // If this process ends first (a window reloads mid-cancel), the worker must not outlive it.
-    const removeExitHook = onProcessExit(() => this.kill());
+    const removeExitHook = onProcessExit(() => this.worker?.kill('exit'));
     try {
       let resume: RunResume | undefined;
       for (;;) {
@@ -155,7 +175,7 @@ class ChildRun {
           this.emit(this.plan());
           for (const event of this.reuse ? reusedEvents(this.reuse) : []) this.emit(event);
         }
-        this.finishForWorker(signal?.aborted ?? false, end.fatal ?? describeExit(end.code, end.signal));
+        this.finishForWorker(signal?.aborted ?? false, end.fatal ?? describeExit(end.code, end.signal, end.reason));
         break;
       }
     } finally {
@@ -229,15 +249,69 @@ class ChildRun {
 
   /**
    * Starts a worker on the run (or on the rest of it) and resolves when it has ended and everything it
-   * printed is in: its `run-finished` is passed on last, after the last line of its pipes.
+   * printed is in: its `run-finished` is passed on last, after the last line of its pipes. A pooled
+   * worker is done with the run at its `run-finished`; what it prints past its runs goes to the pool's log.
    */
   private runWorker(resume: RunResume | undefined): Promise<WorkerEnd> {
     this.killedFor = undefined;
-    const prestarted = resume === undefined && this.options.worker?.connected ? this.options.worker : undefined;
-    const child = prestarted ?? startWorker(this.options.workerScript, this.root, this.options.debug);
-    this.child = child;
     let finished: RunEvent | undefined;
     let fatal: string | undefined;
+    const onMessage = (message: FromWorker) => {
+      if (message.type === 'event') {
+        if (message.event.type === 'run-finished') {
+          finished = message.event;
+          this.worker?.done(0);
+        } else {
+          this.fromWorker(message.event);
+        }
+      } else if (message.type === 'output') {
+        this.log(undefined, message.line, { stream: message.stream });
+      } else if (message.type === 'fatal') {
+        fatal = message.message;
+        this.worker?.done(1);
+      } else if (message.type === 'debug-target') {
+        // The Python runner's debugpy: the worker logged where it listens.
+        this.options.onDebugTarget?.(message.target);
+      }
+    };
+    const pool = this.options.pool;
+    const ended = pool ? this.leaseWorker(pool, onMessage) : this.ownWorker(resume, onMessage, (message) => (fatal = message));
+    const start: ToWorker = {
+      type: 'start',
+      configFile: this.configFile,
+      model: this.model,
+      job: this.job.name,
+      runId: this.runId,
+      concurrency: this.options.concurrency,
+      output: this.options.outputLimits,
+      resume,
+      python: this.options.python,
+      pythonFrom: this.options.pythonFrom,
+      workers: this.options.workers,
+      reuse: this.reuse,
+      debug: this.options.debug,
+    };
+    if (pool) start.stay = true;
+    this.worker?.send(start);
+    if (this.options.signal?.aborted) this.cancel();
+    return ended.then((end) => {
+      if (finished) this.fromWorker(finished);
+      return { ...end, killedFor: this.killedFor, fatal };
+    });
+  }
+
+  /** A worker of the run's own (the prestarted one, or a new one): resolves when it has exited and its pipes are read. */
+  private ownWorker(resume: RunResume | undefined, onMessage: (message: FromWorker) => void, fail: (message: string) => void): Promise<WorkerEnd> {
+    const prestarted = resume === undefined && this.options.worker?.connected ? this.options.worker : undefined;
+    const child = prestarted ?? startWorker(this.options.workerScript, this.root, this.options.debug);
+    this.worker = {
+      send: (message) => {
+        if (child.connected) child.send(message);
+      },
+      // It exits on its own; one that does not (a task holding it) is stopped.
+      done: () => void setTimeout(() => killGroup(child), this.graceMs).unref(),
+      kill: () => killGroup(child),
+    };
     // Output written past the capture (native code, processes the tasks started) comes through the pipes.
     /** Each pipe's last line without a newline, when the pipe ends or is given up on. */
     const pipeEnds: (() => void)[] = [];
@@ -248,43 +322,22 @@ class ChildRun {
       if (!stream) continue;
       stream.setEncoding('utf8');
       const lines = new LineSplitter((line) => {
-        if (name === 'stderr' && this.options.debug?.inspect && this.fromInspector(line, child, (message) => (fatal = message))) return;
+        if (name === 'stderr' && this.options.debug?.inspect && this.fromInspector(line, child, fail)) return;
         this.log(undefined, line, { stream: name });
       });
       stream.on('data', (text: string) => lines.push(text));
       stream.on('end', () => lines.end());
       pipeEnds.push(() => lines.end());
     }
-    child.on('message', (raw: unknown) => {
-      if (typeof raw === 'string') for (const line of raw.split('\n')) if (line) onMessage(parseMessage(line));
-    });
-    const onMessage = (message: FromWorker | undefined) => {
-      if (message?.type === 'event') {
-        if (message.event.type === 'run-finished') {
-          finished = message.event;
-          // It exits on its own; one that does not (a task holding it) is stopped.
-          setTimeout(() => this.kill(), this.graceMs).unref();
-        } else {
-          this.fromWorker(message.event);
-        }
-      } else if (message?.type === 'output') {
-        this.log(undefined, message.line, { stream: message.stream });
-      } else if (message?.type === 'fatal') {
-        fatal = message.message;
-      } else if (message?.type === 'debug-target') {
-        // The Python runner's debugpy: the worker logged where it listens.
-        this.options.onDebugTarget?.(message.target);
-      }
-    };
-    const ended = new Promise<WorkerEnd>((resolve) => {
+    child.on('message', (raw: unknown) => parseMessages(raw, onMessage));
+    return new Promise<WorkerEnd>((resolve) => {
       let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
       let over = false;
       // `close` (exited, pipes drained) or the timer after `exit`, whichever comes first.
       const done = () => {
         if (!exit || over) return;
         over = true;
-        if (finished) this.fromWorker(finished);
-        resolve({ ...exit, killedFor: this.killedFor, fatal });
+        resolve(exit);
       };
       child.on('close', done);
       child.on('exit', (code, signal) => {
@@ -302,24 +355,21 @@ class ChildRun {
         done();
       });
     });
-    const start: ToWorker = {
-      type: 'start',
-      configFile: this.configFile,
-      model: this.model,
-      job: this.job.name,
-      runId: this.runId,
-      concurrency: this.options.concurrency,
-      output: this.options.outputLimits,
-      resume,
-      python: this.options.python,
-      pythonFrom: this.options.pythonFrom,
-      workers: this.options.workers,
-      reuse: this.reuse,
-      debug: this.options.debug,
+  }
+
+  /** A lease on a pooled worker: resolves when the worker is done with the run, or has died. */
+  private leaseWorker(pool: WorkerPool, onMessage: (message: FromWorker) => void): Promise<WorkerEnd> {
+    const lease: WorkerLease = pool.lease(this.runId, this.root, onMessage);
+    this.worker = {
+      send: (message) => lease.send(message),
+      done: (code) => lease.release(code),
+      kill: (why) => {
+        if (why === 'cancel') lease.abandon(`run ${this.runId} did not stop within ${this.graceMs} ms of its cancel`);
+        else if (why === 'timeout') lease.kill(`a task of run ${this.runId} was stuck past its timeout`);
+        // At this process' exit, the pool stops its workers itself.
+      },
     };
-    child.send(start);
-    if (this.options.signal?.aborted) this.cancel();
-    return ended;
+    return lease.ended;
   }
 
   /**
@@ -337,31 +387,20 @@ class ChildRun {
     } else if (said?.kind === 'failed') {
       fail(said.message);
       this.log(undefined, said.message, { level: 'error' });
-      this.kill();
+      killGroup(child);
     }
     return said !== undefined;
   }
 
   private cancel(): void {
-    const child = this.child;
-    if (child?.connected) child.send({ type: 'cancel' } satisfies ToWorker);
+    const worker = this.worker;
+    worker?.send({ type: 'cancel', runId: this.runId });
     setTimeout(() => {
-      if (!this.state.finished && this.child === child) {
+      if (!this.state.finished && this.worker === worker) {
         this.killedFor ??= { reason: 'cancel' };
-        this.kill();
+        worker?.kill('cancel');
       }
     }, this.graceMs).unref();
-  }
-
-  /** Kills the worker and its process group (what its tasks started). */
-  private kill(): void {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
   }
 
   private watch(task: string, attempt: number): void {
@@ -374,7 +413,7 @@ class ChildRun {
         if (current?.status === 'running' && current.attempts === attempt && !this.killedFor) {
           this.killedFor = { reason: 'timeout', task };
           this.emit({ type: 'run-log', message: `${task} did not stop within ${this.graceMs} ms after its ${timeout}s timeout: stopping the worker` });
-          this.kill();
+          this.worker?.kill('timeout');
         }
       },
       Math.min(timeout * 1000 + this.graceMs, MAX_TIMER_MS),
@@ -479,16 +518,17 @@ class ChildRun {
   }
 }
 
-/** One of a worker's JSON lines (see worker-protocol.ts); anything else is ignored. */
-function parseMessage(raw: string): FromWorker | undefined {
+/** Kills a worker and its process group (what its tasks started). */
+function killGroup(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   try {
-    const message = JSON.parse(raw) as FromWorker;
-    return message !== null && typeof message === 'object' && typeof message.type === 'string' ? message : undefined;
+    process.kill(-child.pid, 'SIGKILL');
   } catch {
-    return undefined;
+    child.kill('SIGKILL');
   }
 }
 
-function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+function describeExit(code: number | null, signal: NodeJS.Signals | null, reason?: string): string {
+  if (reason) return `the worker process was stopped: ${reason}`;
   return signal ? `the worker process was killed (${signal})` : `the worker process exited with code ${code}`;
 }

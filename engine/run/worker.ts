@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { captureOutput, taskCodeMayBlock } from './capture';
 import { stringifyImmune } from './json-safe';
 import { dieWithParent } from './orphan-watchdog';
@@ -71,20 +72,45 @@ function messenger(post: (message: string, handle: undefined, options: object, c
   return send;
 }
 
+/** A run going on in this worker. */
+interface WorkerRun {
+  readonly id: string;
+  readonly controller: AbortController;
+  readonly budget: OutputBudget;
+}
+
+/**
+ * Runs the parent's runs. An ordinary worker runs one and exits. A pooled one (`stay` in its start
+ * message, `serve --reuse-workers`) stays for the next and may run several at once: each has its own
+ * signal and output budget, and what its code prints outside any task is known to be its own through an
+ * `AsyncLocalStorage` around the run. The parent decides when a pooled worker is not to be used again.
+ */
 export function runWorker(): Promise<number> {
   // Taken before any task code runs, which may replace `process.send`.
   const post = process.send!.bind(process);
   const send = messenger(post);
   dieWithParent();
-  const controller = new AbortController();
-  let budget = new OutputBudget();
+  const runs = new Map<string, WorkerRun>();
+  /** The run whose code runs now (in a pooled worker, where several may). */
+  const current = new AsyncLocalStorage<WorkerRun>();
+  let pooled = false;
+  /** The run a line printed outside any task belongs to: the one whose code runs, else the only one of an ordinary worker. */
+  const owner = (): WorkerRun | undefined => current.getStore() ?? (pooled ? undefined : runs.values().next().value);
   const runLine = (stream: 'stdout' | 'stderr', line: string) => {
-    if (budget.admit(undefined, line.length)) send({ type: 'output', stream, line });
+    const run = owner();
+    if (!run) {
+      // Nobody's: the parent logs it as the worker's own.
+      send({ type: 'output', stream, line });
+      return;
+    }
+    if (run.budget.admit(undefined, line.length)) send(pooled ? { type: 'output', stream, line, runId: run.id } : { type: 'output', stream, line });
   };
   captureOutput(runLine, () => void send.flush());
   const stray = (label: string) => (error: unknown) => {
     const info = errorInfo(error);
     runLine('stderr', `${label}: ${info.stack ?? info.message}`);
+    // What threw may have left this process' state broken: a pooled worker takes no more runs.
+    if (pooled) send({ type: 'retire', reason: `${label}: ${info.message}` });
   };
   process.on('uncaughtException', stray('uncaught error in task code'));
   process.on('unhandledRejection', stray('unhandled rejection in task code'));
@@ -93,51 +119,72 @@ export function runWorker(): Promise<number> {
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
   return new Promise<number>((resolve) => {
+    /** An ordinary worker's run is over: exit once every message is on its way (an abandoned task may still hold timers). */
+    const exit = async (code: number) => {
+      await send.flush();
+      resolve(code);
+      process.exit(code);
+    };
     process.on('message', (message: ToWorker) => {
-      if (message.type === 'cancel') {
-        controller.abort();
+      if (message.type === 'ping') {
+        send({ type: 'pong' });
+        void send.flush();
         return;
       }
-      budget = new OutputBudget(message.output);
-      // Tasks run in the project root (a worker started ahead of its run began elsewhere).
+      if (message.type === 'cancel') {
+        for (const run of runs.values()) if (message.runId === undefined || message.runId === run.id) run.controller.abort();
+        return;
+      }
+      pooled = message.stay === true;
+      const run: WorkerRun = { id: message.runId, controller: new AbortController(), budget: new OutputBudget(message.output) };
+      const fatal = (text: string) => send(pooled ? { type: 'fatal', message: text, runId: run.id } : { type: 'fatal', message: text });
+      // Tasks run in the project root (a worker started ahead of its run began elsewhere). A pooled
+      // worker's runs all have the same root (the pool keeps a worker to one), so this never moves under one.
       try {
         process.chdir(message.model.layout.root);
       } catch (error) {
-        send({ type: 'fatal', message: `cannot enter the project root: ${errorInfo(error).message}` });
-        void send.flush().then(() => process.exit(1));
+        fatal(`cannot enter the project root: ${errorInfo(error).message}`);
+        if (!pooled) void exit(1);
+        else void send.flush();
         return;
       }
-      runJob({
-        configFile: message.configFile,
-        model: message.model,
-        job: message.job,
-        runId: message.runId,
-        concurrency: message.concurrency,
-        signal: controller.signal,
-        record: false,
-        output: budget,
-        resume: message.resume,
-        python: message.python,
-        pythonFrom: message.pythonFrom,
-        workers: message.workers,
-        reuse: message.reuse,
-        debug: message.debug,
-        onDebugTarget: (target) => send({ type: 'debug-target', target }),
-        onEvent: (event) => send({ type: 'event', event }),
-      }).then(
-        // Exit once every event is on its way: a task abandoned after its timeout may still hold timers.
-        async () => {
+      runs.set(run.id, run);
+      void current
+        .run(run, () => startRun(message, run, send))
+        .then(
+          () => 0,
+          (error: unknown) => {
+            fatal(errorInfo(error).message);
+            return 1;
+          },
+        )
+        .then(async (code) => {
+          runs.delete(run.id);
+          if (!pooled) return exit(code);
           await send.flush();
-          resolve(0);
-          process.exit(0);
-        },
-        async (error: unknown) => {
-          send({ type: 'fatal', message: errorInfo(error).message });
-          await send.flush();
-          resolve(1);
-          process.exit(1);
-        },
-      );
+        });
     });
+  });
+}
+
+/** Runs one start message's run in this process; its events go to the parent. */
+function startRun(message: Extract<ToWorker, { type: 'start' }>, run: WorkerRun, send: ReturnType<typeof messenger>): Promise<unknown> {
+  return runJob({
+    configFile: message.configFile,
+    model: message.model,
+    job: message.job,
+    runId: message.runId,
+    concurrency: message.concurrency,
+    signal: run.controller.signal,
+    record: false,
+    output: run.budget,
+    resume: message.resume,
+    python: message.python,
+    pythonFrom: message.pythonFrom,
+    workers: message.workers,
+    reuse: message.reuse,
+    debug: message.debug,
+    onDebugTarget: (target) => send(message.stay ? { type: 'debug-target', target, runId: run.id } : { type: 'debug-target', target }),
+    onEvent: (event) => send({ type: 'event', event }),
   });
 }
