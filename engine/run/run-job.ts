@@ -1,5 +1,5 @@
 import { buildGraph } from '../analysis/graph';
-import { BUILTIN_HANDLER, type ConfigModel, type JobModel } from '../config/types';
+import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type TaskModel } from '../config/types';
 import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
 import { type LineOrigin, type RunEvent, type RunSummary, withOrigin } from './events';
 import { isDebugging, TIMEOUTS_OFF } from './debug';
@@ -13,7 +13,7 @@ import { PythonUnavailableError } from './python/interpreter';
 import { RedisUnavailableError } from './queue/redis';
 import { PythonRuntime } from './python/runtime';
 import type { ResolvedRerun } from './rerun';
-import { errorInfo, type GraphResume, runGraph, type TaskLog } from './scheduler';
+import { errorInfo, type GraphOutcome, type GraphResume, runGraph, type TaskLog } from './scheduler';
 import { loadScope, planEvent, reusedEvents, type RunOptions, type RunResume, setUpRun, type WorkersOptions } from './setup';
 import { RunState } from './summary';
 
@@ -83,10 +83,10 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
   // Modules are readied while the handler starts (a Python runner, compiled TypeScript); on workers, there.
   let prepare = Promise.resolve();
   const ready = (e: TaskExecutor): void => {
-    prepare = e.prepare?.(job.tasks.map((t) => ({ module: t.module ?? '', className: t.className }))) ?? prepare;
+    prepare = e.prepare?.(taskClasses(job)) ?? prepare;
   };
   if (!options.workers) ready(executor);
-  let graph: Promise<unknown> | undefined;
+  let graph: Promise<GraphOutcome> | undefined;
   const ctx: JobContext = {
     job: job.name,
     runId,
@@ -117,6 +117,7 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
   try {
     let error: string | undefined;
     let output: unknown;
+    let outcome: GraphOutcome | undefined;
     try {
       if (options.workers) {
         executor = await queueExecutor(options.workers, model, runId, (message, origin) => logLine(undefined, message, origin));
@@ -155,15 +156,14 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
         });
       }
     } else {
-      await graph;
+      outcome = await graph;
     }
     // Abandoned attempts get to clean up (a cancelled Python task's `finally`), their output still the run's.
     await Promise.all([executor.close?.(), python.close()]);
     // What was dropped after its task had ended (an abandoned attempt still printing), then the run's own.
     for (const task of budget.pendingTasks()) sayDropped(task);
     sayDropped(undefined);
-    const statuses = Object.values(state.tasks).map((t) => t.status);
-    const status = signal.aborted ? 'cancelled' : error || statuses.some((s) => s !== 'succeeded') ? 'failed' : 'succeeded';
+    const status = signal.aborted ? 'cancelled' : error || !outcome || !allSucceeded(outcome) ? 'failed' : 'succeeded';
     const durationMs = performance.now() - started;
     const summary: Omit<RunSummary, 'results'> = { job: job.name, runId, status, durationMs, tasks: state.tasks };
     if (output !== undefined) summary.output = output;
@@ -173,6 +173,39 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
   } finally {
     recorder?.close();
   }
+}
+
+/**
+ * Whether every task of the job succeeded, as the graph ended them: the statuses the state folded from
+ * the `task-finished` events (reused and resumed tasks' too), read from an array rather than from a
+ * dictionary of 10,000 entries. (A run whose graph did not run has failed already.)
+ */
+function allSucceeded(outcome: GraphOutcome): boolean {
+  for (let i = 0; i < outcome.statuses.length; i++) if (outcome.statuses[i] !== 'succeeded') return false;
+  return true;
+}
+
+/**
+ * The classes a job's tasks run, each once (in the order of their first task): what executors ready
+ * before the first task starts. A job of 10,000 tasks of one class asks for one.
+ */
+function taskClasses(job: JobModel): { module: string; className: string }[] {
+  const list: { module: string; className: string }[] = [];
+  const seen = new Map<string, Set<string>>();
+  let last: TaskModel | undefined;
+  for (let i = 0; i < job.tasks.length; i++) {
+    const t = job.tasks[i];
+    // Neighbours mostly share their class: those need no look-up.
+    if (last && t.module === last.module && t.className === last.className) continue;
+    last = t;
+    const module = t.module ?? '';
+    let names = seen.get(module);
+    if (!names) seen.set(module, (names = new Set()));
+    if (names.has(t.className)) continue;
+    names.add(t.className);
+    list.push({ module, className: t.className });
+  }
+  return list;
 }
 
 /** Where the graph starts: what an earlier worker ended (a resumed run) and what a re-run reuses. */

@@ -1,3 +1,5 @@
+// Imported rather than the global: Node's global `performance` is a getter, called on every use (twice per task).
+import { performance } from 'node:perf_hooks';
 import { buildGraph, type TaskGraph } from '../analysis/graph';
 import type { JobModel } from '../config/types';
 import { type ErrorInfo, type FinalTaskStatus, type LineOrigin, type RunEvent, withOrigin } from './events';
@@ -132,7 +134,8 @@ class GraphRun {
     const graph = options.graph ?? buildGraph(job);
     this.deps = graph.deps;
     this.dependents = graph.dependents;
-    this.remaining = Int32Array.from(this.deps, (d) => d.length);
+    this.remaining = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.remaining[i] = this.deps[i].length;
     this.state = new Uint8Array(n);
     this.statuses = new Array<FinalTaskStatus>(n);
     this.results = new Array<unknown>(n);

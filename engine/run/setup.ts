@@ -1,10 +1,10 @@
 import type { Analysis } from '../analysis/analyze';
-import type { TaskGraph } from '../analysis/graph';
+import { buildGraph, type TaskGraph } from '../analysis/graph';
 import { jobErrors } from '../analysis/job-errors';
-import { planJob } from '../analysis/plan';
+import { planStages } from '../analysis/plan';
 import { readConfigFile } from '../analysis/read-config';
 import type { LayoutDefaults } from '../config/layout';
-import type { ConfigModel, JobModel, Problem } from '../config/types';
+import type { ConfigModel, JobModel, Problem, TaskModel } from '../config/types';
 import type { DebugOptions, DebugTarget } from './debug';
 import type { PlannedTask, RerunRecord, RunEventInit, RunListener, RunStartedEvent, RunSummary } from './events';
 import type { TaskExecutor } from './executor';
@@ -176,15 +176,21 @@ export function planEvent(
   graph?: TaskGraph,
   rerun?: RerunRecord,
 ): RunStartedEvent {
-  const plan = planJob(job, graph);
-  const modules = fingerprints(base.root);
+  const taskGraph = graph ?? buildGraph(job);
+  const { stage, stages } = planStages(taskGraph);
+  // A task's index in the graph is its index in the job (a runnable job's ids are unique).
+  const stageOf = (t: TaskModel, i: number): number => {
+    const index = taskGraph.tasks[i] === t ? i : taskGraph.indexOf.get(t.id);
+    return index === undefined ? 0 : stage[index];
+  };
+  const modules = lastOf(fingerprints(base.root));
   const event: RunStartedEvent = {
     type: 'run-started',
     ...base,
     owner: currentOwner(),
     job: job.name,
-    tasks: job.tasks.map((t) => {
-      const planned: PlannedTask = { id: t.id, className: t.className, dependencies: t.dependencies, stage: plan.stageOf[t.id] ?? 0 };
+    tasks: job.tasks.map((t, i) => {
+      const planned: PlannedTask = { id: t.id, className: t.className, dependencies: t.dependencies, stage: stageOf(t, i) };
       for (const _ in t.params) {
         planned.params = t.params;
         break;
@@ -196,10 +202,23 @@ export function planEvent(
       }
       return planned;
     }),
-    stages: plan.stages,
+    stages,
   };
   if (rerun) event.rerun = rerun;
   return event;
+}
+
+/** `f`, answering a repeated argument from its last answer: most tasks share their neighbour's module. */
+function lastOf<T>(f: (key: string) => T): (key: string) => T {
+  let lastKey: string | undefined;
+  let last: T;
+  return (key) => {
+    if (key !== lastKey) {
+      last = f(key);
+      lastKey = key;
+    }
+    return last;
+  };
 }
 
 /** The re-run's notes, then its reused tasks as ended (a resumed run has them already). */
