@@ -55,12 +55,10 @@ export class RunRecorder {
   readonly file: string;
 
   constructor(root: string, runId: string, keep = DEFAULT_KEEP_RUNS) {
-    const dir = runsDir(root);
-    fs.mkdirSync(dir, { recursive: true });
-    this.dir = dir;
+    this.dir = runsDir(root);
     this.keep = keep;
     this.file = recordFile(root, runId);
-    this.fd = fs.openSync(this.file, 'a');
+    this.fd = openRecord(this.dir, this.file);
     this.removeExitHook = onProcessExit(this.flush);
   }
 
@@ -103,6 +101,23 @@ export class RunRecorder {
     // Pruned when a run ends, not when it starts, so a run in progress never loses its record to another.
     pruneRuns(this.dir, this.keep);
   }
+}
+
+/** The runs folders this process has made: a server starting hundreds of runs a second makes each once. */
+const madeDirs = new Set<string>();
+
+/** Opens a new record for appending, making its folder first when this process has not (or it was removed since). */
+function openRecord(dir: string, file: string): number {
+  if (madeDirs.has(dir)) {
+    try {
+      return fs.openSync(file, 'a');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  madeDirs.add(dir);
+  return fs.openSync(file, 'a');
 }
 
 /** One JSON line; a large result is replaced by `{ "$truncated": true, "bytes", "preview" }`. */

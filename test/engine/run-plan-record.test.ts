@@ -126,6 +126,23 @@ describe('record lines', () => {
     }
   });
 
+  test('a runs folder removed between two runs is made again', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-record-'));
+    try {
+      const event: RunEvent = { type: 'run-log', runId: 'run1', time: 1, seq: 1, message: 'hello' };
+      const first = new RunRecorder(root, 'run1');
+      first.write(event);
+      first.close();
+      fs.rmSync(path.dirname(first.file), { recursive: true });
+      const second = new RunRecorder(root, 'run2');
+      second.write({ ...event, runId: 'run2' });
+      second.close();
+      assert.equal(fs.readFileSync(second.file, 'utf8'), json({ ...event, runId: 'run2' }));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('a line of megabytes is written whole, in its place among the others', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fa-record-'));
     try {
