@@ -51,7 +51,10 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // `fastasyncio`, and the run's worker: a launcher that starts a run's worker first thing, then loads the
+  // commands and the worker (dist/cli-main.js) with V8's code cache (engine/cli/code-cache.ts).
+  { entryPoints: ['engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, metafile: true },
+  { entryPoints: ['engine/cli/entry.ts'], outfile: 'dist/cli-main.js', metafile: true },
   // `require('fastasyncio')` outside the engine (a user's own tests of a task); the engine maps the name itself.
   { entryPoints: ['engine/runtime/index.ts'], outfile: 'dist/runtime.js' },
   // BullMQ and ioredis, loaded only by runs on workers and `fastasyncio worker` (engine/run/queue/library.ts).
@@ -83,6 +86,26 @@ function writeDeclarations() {
   fs.writeFileSync('dist/fastasyncio.d.ts', `// The \`fastasyncio\` module as task and handler modules see it (generated from engine/runtime).\n${text}`);
 }
 
+/**
+ * Node compiles dist/cli.js from its text, with no code cache, before a run's worker can be started: what
+ * it imports (the code cache, `startWorker`, found by tree-shaking) must stay a few KB. A new import that
+ * drags the engine in fails the build here rather than slowing every run.
+ */
+const LAUNCHER_BUDGET = 32 * 1024;
+
+/** The checks of the CLI's two bundles (their entries ask for a metafile; the others have none). */
+function checkCli({ metafile }) {
+  const launcher = metafile?.outputs['dist/cli.js'];
+  if (launcher && launcher.bytes > LAUNCHER_BUDGET) {
+    const inputs = Object.entries(launcher.inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
+    const largest = inputs.slice(0, 5).map(([file, { bytesInOutput }]) => `${file} (${bytesInOutput} B)`);
+    throw new Error(`dist/cli.js is ${launcher.bytes} B, past its ${LAUNCHER_BUDGET} B budget; largest inputs: ${largest.join(', ')}`);
+  }
+  // dist/cli-main.js runs from V8's code cache, where Node 20 loses what `import()` needs: `require` instead.
+  const dynamic = metafile?.outputs['dist/cli-main.js']?.imports.filter((i) => i.kind === 'dynamic-import' && i.external);
+  if (dynamic?.length) throw new Error(`dist/cli-main.js may not import() at run time (${dynamic.map((i) => i.path).join(', ')}): require it`);
+}
+
 async function main() {
   const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
   if (watch) {
@@ -92,7 +115,7 @@ async function main() {
   }
   // esbuild works in its own process while tsc works in this one. A type error in the runtime fails the
   // build (tsc prints it), once the bundles are written.
-  const bundled = Promise.all(contexts.map((c) => c.rebuild()));
+  const bundled = Promise.all(contexts.map((c) => c.rebuild().then(checkCli)));
   let declarationsError;
   try {
     writeDeclarations();

@@ -1,34 +1,54 @@
+import type { ChildProcess } from 'node:child_process';
 import { processIo, type Io } from './io';
 import { UsageError } from './load';
 import { closestName } from '../analysis/similar';
-import { GRAPH_USAGE, graphCommand } from './graph';
-import { LIST_USAGE, listCommand } from './list';
-import { RUN_USAGE, runCommand } from './run';
-import { RUNS_USAGE, runsCommand } from './runs';
-import { VALIDATE_USAGE, validateCommand } from './validate';
-import { SERVE_USAGE, serveCommand } from './serve';
-import { WORKER_USAGE, workerCommand } from './worker';
-import { runWorker } from '../run/worker';
-import { WORKER_COMMAND } from '../run/worker-protocol';
 
-type Command = (args: string[], io: Io) => number | Promise<number>;
+/** `worker`: the run's worker, started by dist/cli.js before it loaded this bundle (only `run` takes it). */
+type Command = (args: string[], io: Io, worker?: ChildProcess) => number | Promise<number>;
 
-const COMMANDS: Record<string, { usage: string; run: Command }> = {
-  validate: { usage: VALIDATE_USAGE, run: validateCommand },
-  run: { usage: RUN_USAGE, run: runCommand },
-  runs: { usage: RUNS_USAGE, run: runsCommand },
-  list: { usage: LIST_USAGE, run: listCommand },
-  graph: { usage: GRAPH_USAGE, run: graphCommand },
-  // Loads the HTTP server's code when it runs: workers and the other commands never evaluate it.
-  serve: { usage: SERVE_USAGE, run: serveCommand },
-  worker: { usage: WORKER_USAGE, run: workerCommand },
+/* eslint-disable @typescript-eslint/no-require-imports -- each command's code is loaded when it is named */
+/**
+ * Each command's module is loaded when the command is named: `run` does not evaluate the graph view, the
+ * queue worker or the task loaders before its first task (issue 15), and `serve` loads the HTTP server
+ * only when it runs. The help loads them all, for their usage lines.
+ */
+const COMMANDS: Record<string, () => { usage: string; run: Command }> = {
+  validate: () => {
+    const { VALIDATE_USAGE, validateCommand } = require('./validate') as typeof import('./validate');
+    return { usage: VALIDATE_USAGE, run: validateCommand };
+  },
+  run: () => {
+    const { RUN_USAGE, runCommand } = require('./run') as typeof import('./run');
+    return { usage: RUN_USAGE, run: runCommand };
+  },
+  runs: () => {
+    const { RUNS_USAGE, runsCommand } = require('./runs') as typeof import('./runs');
+    return { usage: RUNS_USAGE, run: runsCommand };
+  },
+  list: () => {
+    const { LIST_USAGE, listCommand } = require('./list') as typeof import('./list');
+    return { usage: LIST_USAGE, run: listCommand };
+  },
+  graph: () => {
+    const { GRAPH_USAGE, graphCommand } = require('./graph') as typeof import('./graph');
+    return { usage: GRAPH_USAGE, run: graphCommand };
+  },
+  serve: () => {
+    const { SERVE_USAGE, serveCommand } = require('./serve') as typeof import('./serve');
+    return { usage: SERVE_USAGE, run: serveCommand };
+  },
+  worker: () => {
+    const { WORKER_USAGE, workerCommand } = require('./worker') as typeof import('./worker');
+    return { usage: WORKER_USAGE, run: workerCommand };
+  },
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
-const HELP = `fastasyncio: validate and run FastAsyncio job graphs
+const help = () => `fastasyncio: validate and run FastAsyncio job graphs
 
 Usage:
 ${Object.values(COMMANDS)
-  .map((c) => `  ${c.usage}`)
+  .map((load) => `  ${load().usage}`)
   .join('\n')}
 
 Exit codes: 0 success, 1 problems found or the run failed, 2 usage error or a config with errors,
@@ -38,18 +58,17 @@ Exit codes: 0 success, 1 problems found or the run failed, 2 usage error or a co
  * Runs the CLI and returns its exit code. A usage error is one line on stderr and the command's usage
  * line, never a stack trace; `<command> --help` prints the usage line.
  */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], io: Io = processIo, worker?: ChildProcess): Promise<number> {
   const [name, ...args] = argv;
-  if (name === WORKER_COMMAND && process.send) return runWorker();
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(HELP);
+    io.out(help());
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
     io.out(process.env.FASTASYNCIO_VERSION ?? '0.1.0');
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]() : undefined;
   if (!command) {
     const close = closestName(name, Object.keys(COMMANDS));
     io.err(`fastasyncio: unknown command "${name}"${close ? `; did you mean "${close}"?` : ''} (commands: ${Object.keys(COMMANDS).join(', ')})`);
@@ -61,7 +80,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
   try {
-    return await command.run(args, io);
+    return await command.run(args, io, worker);
   } catch (error) {
     const message = usageMessage(error, command.usage);
     if (message !== undefined) {

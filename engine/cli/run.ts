@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { Analysis } from '../analysis/analyze';
 import { jobErrors } from '../analysis/job-errors';
@@ -45,46 +46,54 @@ export function jobOf(file: string, analysis: Analysis, job: string | undefined)
 
 /**
  * `fastasyncio run`: runs a job in a worker process with live output, then a summary. Exit 0 succeeded,
- * 1 failed, 130 cancelled (SIGINT/SIGTERM cancel gracefully), 2 for a config with errors.
+ * 1 failed, 130 cancelled (SIGINT/SIGTERM cancel gracefully), 2 for a config with errors. `early` is a
+ * worker started before this command was loaded (dist/cli.js), without the inspector; the command kills
+ * whatever worker it does not run the job in.
  */
-export async function runCommand(args: string[], io: Io): Promise<number> {
-  // parseArgs has no optional values (`--inspect` or `--inspect=9230`): the debug flags are taken first.
-  const { args: rest, debug } = takeDebugFlags(args);
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      concurrency: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      'keep-runs': { type: 'string' },
-      'max-task-output': { type: 'string' },
-      'max-run-output': { type: 'string' },
-      python: { type: 'string' },
-      ...WORKERS_FLAGS,
-      ...RERUN_FLAGS,
-    },
-  });
-  const format = values.format;
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
-  const { config, job } = configAndJob(positionals);
-  const concurrency = integerFlag('--concurrency', values.concurrency);
-  const keep = integerFlag('--keep-runs', values['keep-runs']);
-  const limits = outputLimits(values);
-  const python = pythonFlag(values.python);
-  const workers = workersFlags(values);
-  const rerun = rerunFlags(values);
-  if (debug && workers) {
-    throw new UsageError(`${debugFlag(debug)} debugs the run's own worker; with --redis, debug a worker instead (node --inspect dist/cli.js worker ...)`);
-  }
-  const unreachable = await redisProblem(workers);
-  if (unreachable) {
-    io.err(`fastasyncio run: ${unreachable}`);
-    return EXIT.config;
-  }
-  // The worker boots while the config is read and checked (half the time to the first task); a run
-  // that is refused kills it, and one that ran has let it exit already.
-  const worker = startWorker(undefined, undefined, debug);
+export async function runCommand(args: string[], io: Io, early?: ChildProcess): Promise<number> {
+  let worker = early;
   try {
+    // parseArgs has no optional values (`--inspect` or `--inspect=9230`): the debug flags are taken first.
+    const { args: rest, debug } = takeDebugFlags(args);
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        concurrency: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        'keep-runs': { type: 'string' },
+        'max-task-output': { type: 'string' },
+        'max-run-output': { type: 'string' },
+        python: { type: 'string' },
+        ...WORKERS_FLAGS,
+        ...RERUN_FLAGS,
+      },
+    });
+    const format = values.format;
+    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+    const { config, job } = configAndJob(positionals);
+    const concurrency = integerFlag('--concurrency', values.concurrency);
+    const keep = integerFlag('--keep-runs', values['keep-runs']);
+    const limits = outputLimits(values);
+    const python = pythonFlag(values.python);
+    const workers = workersFlags(values);
+    const rerun = rerunFlags(values);
+    if (debug && workers) {
+      throw new UsageError(`${debugFlag(debug)} debugs the run's own worker; with --redis, debug a worker instead (node --inspect dist/cli.js worker ...)`);
+    }
+    const unreachable = await redisProblem(workers);
+    if (unreachable) {
+      io.err(`fastasyncio run: ${unreachable}`);
+      return EXIT.config;
+    }
+    // A debugged run's worker runs under the inspector: not the one started early.
+    if (debug?.inspect && worker) {
+      worker.kill('SIGKILL');
+      worker = undefined;
+    }
+    // The worker boots while the config is read and checked (half the time to the first task); a run
+    // that is refused kills it, and one that ran has let it exit already.
+    worker ??= startWorker(undefined, undefined, debug);
     const { file, analysis } = loadConfig(config);
     // Only the errors that stop this job refuse it: another job's mistakes are not its own.
     if (!analysis.model) return refuse(io, file, analysis, analysis.problems);
@@ -107,7 +116,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     });
   } finally {
     // SIGKILL: once booted, a worker ignores SIGTERM (the parent's to handle), and its pipes would keep us waiting.
-    worker.kill('SIGKILL');
+    worker?.kill('SIGKILL');
   }
 }
 

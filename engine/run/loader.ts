@@ -83,7 +83,7 @@ export async function loadModule(file: string, scope: LoadScope): Promise<Export
   if (cached) {
     result = { inputs: cached.inputs, exports: evaluate(absolute, cached.code) };
   } else {
-    const esbuild = await loadEsbuild();
+    const esbuild = loadEsbuild();
     if (esbuild) {
       const { code, inputs } = await bundle(esbuild, absolute, root);
       writeCache(absolute, root, { inputs, code });
@@ -131,11 +131,16 @@ function writeCache(file: string, root: string, entry: Compiled & { code: string
 
 type Esbuild = typeof import('esbuild');
 
-/** esbuild when it is installed (and not turned off with FASTASYNCIO_COMPILER=sucrase), else undefined. */
-async function loadEsbuild(): Promise<Esbuild | undefined> {
+/**
+ * esbuild when it is installed (and not turned off with FASTASYNCIO_COMPILER=sucrase), else undefined.
+ * `require`, not `import()`: the CLI's bundle runs from V8's code cache (cli/code-cache.ts), where Node
+ * 20 loses the callback that `import()` needs.
+ */
+function loadEsbuild(): Esbuild | undefined {
   if (process.env.FASTASYNCIO_COMPILER === 'sucrase') return undefined;
   try {
-    return await import('esbuild');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: no import() in the bundle
+    return require('esbuild') as Esbuild;
   } catch {
     return undefined;
   }

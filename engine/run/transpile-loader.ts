@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import type Module from 'node:module';
 import * as path from 'node:path';
-import { transform } from 'sucrase';
 import { isInside } from '../config/folders';
 import { evaluateModule } from './evaluate';
 
@@ -12,6 +11,10 @@ import { evaluateModule } from './evaluate';
  * relative imports stay inside the project, npm packages are left to Node.
  */
 export function loadTranspiled(entry: string, root: string, fail: (message: string) => Error): { exports: Record<string, unknown>; files: string[] } {
+  // Loaded here, not with this module: sucrase is a large bundle to evaluate (its word tree alone is 9,000
+  // lines), and the bundles that hold this loader (the CLI and its workers) seldom compile with it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+  const { transform } = require('sucrase') as typeof import('sucrase');
   const loaded = new Map<string, Module>();
   const load = (file: string): unknown => {
     const known = loaded.get(file);
