@@ -33,6 +33,33 @@ const viewApp = {
   },
 };
 
+/**
+ * The config schema's first-error validator as code (ajv's standalone), generated here in place of
+ * engine/analysis/schema-fast.ts, which compiles it at run time when run from the sources: a run of a
+ * valid config then neither loads ajv nor compiles the schema. Same options as schema-compile.ts.
+ */
+const schemaValidator = {
+  name: 'schema-validator',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]engine[\\/]analysis[\\/]schema-fast\.ts$/ }, () => {
+      const Ajv = require('ajv').default;
+      const standaloneCode = require('ajv/dist/standalone').default;
+      const optionsFile = path.resolve('engine/analysis/schema-options.json');
+      const schemaFile = path.resolve('configs/schema.json');
+      const { keywords, ...options } = JSON.parse(fs.readFileSync(optionsFile, 'utf8'));
+      const ajv = new Ajv({ ...options, code: { source: true, esm: true } });
+      ajv.addVocabulary(keywords);
+      const code = standaloneCode(ajv, ajv.compile(JSON.parse(fs.readFileSync(schemaFile, 'utf8'))));
+      return {
+        contents: `${code}\nexport function fastValidator() { return validate; }\n`,
+        loader: 'js',
+        resolveDir: path.resolve('engine/analysis'),
+        watchFiles: [optionsFile, schemaFile],
+      };
+    });
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
@@ -47,7 +74,7 @@ const common = {
   // esbuild is the engine's TypeScript loader at run time (its native binary cannot be bundled);
   // fastify only serves `fastasyncio serve`, so workers do not pay for parsing it.
   external: ['vscode', 'esbuild', 'fastify'],
-  plugins: [viewApp],
+  plugins: [viewApp, schemaValidator],
 };
 
 const entries = [

@@ -2,31 +2,18 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../../configs/schema.json';
 import type { JsonPath } from '../config/json-scan';
 import type { Finding } from './findings';
+import { compileValidator } from './schema-compile';
+import { fastValidator } from './schema-fast';
 import { closestName } from './similar';
 
 export { schema as configSchema };
 
-function compile(allErrors: boolean): ValidateFunction {
-  // `verbose` gives each error its schema and data, for messages that name the bad value.
-  // Loaded on first use: the extension's activation and a run's start do not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-  const Ajv = (require('ajv') as typeof import('ajv')).default;
-  const ajv = new Ajv({ allErrors, verbose: allErrors, strict: true });
-  ajv.addVocabulary(['patternErrorMessage', 'enumDescriptions', 'markdownDescription']);
-  return ajv.compile(schema);
-}
-
-/**
- * Two validators, each compiled once when first needed: a fast one that stops at the first error, and
- * one that finds them all, only for a config that has some (a run of a valid config never compiles it).
- */
-let fast: ValidateFunction | undefined;
+/** The validator that finds every error, compiled only for a config that has some: a run of a valid config never compiles it. */
 let full: ValidateFunction | undefined;
 
 export function checkSchema(value: unknown): Finding[] {
-  fast ??= compile(false);
-  if (fast(value)) return [];
-  full ??= compile(true);
+  if (fastValidator()(value)) return [];
+  full ??= compileValidator(true);
   full(value);
   return (full.errors ?? []).map(toFinding);
 }
