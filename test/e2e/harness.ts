@@ -323,6 +323,26 @@ export class VSCode {
     await this.page.click(`[id="${item.id}"]`, { button });
   }
 
+  /**
+   * Picks an entry of the open context menu. VS Code's menu ignores a click that comes too soon after
+   * it opened (the right button's release must not pick an entry), so the click is repeated while the
+   * menu stays open.
+   */
+  async pickMenuItem(label: string): Promise<void> {
+    const entry = `.monaco-menu .action-label:text-is(${JSON.stringify(label)})`;
+    await waitUntil(
+      `the context menu's "${label}" to be picked`,
+      async () => {
+        await this.page.click(entry, { timeout: 2_000 }).catch(() => undefined);
+        return this.page.waitForSelector(entry, { state: 'detached', timeout: 1_000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      (closed) => closed,
+    );
+  }
+
   /** The entries of the Problems panel (the rows in view), opening it if needed. */
   async problems(): Promise<Problem[]> {
     let problems = await this.#eval<Problem[] | null>(scripts.call(scripts.readProblems));

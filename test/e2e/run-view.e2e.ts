@@ -122,7 +122,7 @@ describe('the Run view', () => {
     const rows = await vscode.waitForTreeItems(VIEW, (items) => items.some((i) => /^Run \d/.test(i.label)));
     const run = rows.find((i) => /^Run \d/.test(i.label))!;
     await vscode.clickTreeItem(VIEW, run.label, 'right');
-    await vscode.page.click('.monaco-menu .action-label:text-is("Show Run")');
+    await vscode.pickMenuItem('Show Run');
     const frame = await runView(vscode);
     const shown = await waitUntil(
       'the recorded run over the graph',
