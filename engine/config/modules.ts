@@ -5,8 +5,6 @@ import { isInside } from './folders';
 /** Module extensions, in the order they are looked for. `.py` modules are the seed's Python tasks. */
 export const MODULE_EXTENSIONS = ['.ts', '.js', '.mjs', '.cjs', '.py'] as const;
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 export type ModuleResolution =
   | { kind: 'found'; file: string }
   /** `expected` is the file that would fix it; `caseMismatch` an existing file whose name differs only in case. */
@@ -19,19 +17,74 @@ export function taskModuleName(className: string): string {
 }
 
 /**
- * A folder's module files, indexed: exact names (each with its path, made once, so that every analysis
- * hands the same string to `readFile` and to the model), and by lower-case base name for case mismatches.
+ * A folder's module files, indexed: by base name (each with its path, made once, so that every analysis
+ * hands the same string to `readFile` and to the model), by task class, and by lower-case base name for
+ * case mismatches.
  */
 class FolderIndex {
-  /** Each entry's name and its path. */
-  readonly files = new Map<string, string>();
+  /**
+   * The path of each base name's module file, the first extension of `MODULE_EXTENSIONS` first: one
+   * look-up of the name as it is, where a look-up of `base + ext` per extension made a string and hashed
+   * it for each of 10,000 tasks. Only module files are kept: a map of every entry was a second map of
+   * 100,000 paths for each collection to go through.
+   */
+  private readonly modules = new Map<string, string>();
   private lower: Map<string, string> | undefined;
 
   constructor(
     private readonly entries: readonly string[],
     folder: string,
   ) {
-    for (const e of entries) this.files.set(e, fileIn(folder, e));
+    for (const ext of MODULE_EXTENSIONS) {
+      for (const e of entries) {
+        if (e.length <= ext.length || !e.endsWith(ext)) continue;
+        const base = e.slice(0, -ext.length);
+        if (!this.modules.has(base)) this.modules.set(base, flatFileIn(folder, e));
+      }
+    }
+  }
+
+  /**
+   * `taskModule` by class name, remembered with the listing: the look-up makes no lower-case copy, and
+   * hashes nothing for the names `JSON.parse` interns (short ones); on a job of 100,000 tasks it cost half
+   * as much as the look-up by module name. Emptied when it holds many more names than the folder has
+   * modules (an editor's analyses see every name typed).
+   */
+  private readonly byClass = new Map<string, string | null>();
+
+  /** The path of the module file whose base name is `base`. */
+  module(base: string): string | undefined {
+    return this.modules.get(base);
+  }
+
+  /**
+   * The class names the analyses asked `taskModuleAt` for, by slot, and their files (`null`: none). An
+   * analysis asks for its tasks in their order, the same as the analysis before unless the config changed
+   * there: the names of a slot are compared, and a walk along two arrays replaces a look-up in a map of
+   * 100,000 names, which cost a cache miss or two per task.
+   */
+  private readonly slotNames: string[] = [];
+  private readonly slotFiles: (string | null)[] = [];
+
+  /** `taskModule(className)`, for the `slot`-th task class an analysis looks up in this folder. */
+  taskModuleAt(slot: number, className: string): string | undefined {
+    if (this.slotNames[slot] !== className) {
+      this.slotNames[slot] = className;
+      this.slotFiles[slot] = this.taskModule(className) ?? null;
+    }
+    return this.slotFiles[slot] ?? undefined;
+  }
+
+  /** The path of the module file of the task class `className`, when it is a module name made of one identifier. */
+  taskModule(className: string): string | undefined {
+    let file = this.byClass.get(className);
+    if (file === undefined) {
+      if (this.byClass.size >= 2 * this.modules.size + 1_000) this.byClass.clear();
+      const base = taskModuleName(className);
+      file = (isIdentifier(base) ? this.modules.get(base) : undefined) ?? null;
+      this.byClass.set(className, file);
+    }
+    return file ?? undefined;
   }
 
   /** The first module file (with a module extension) whose base name is `lowerBase` in lower case. */
@@ -84,6 +137,17 @@ export class ModuleIndex {
     return index;
   }
 
+  /** How many task classes this analysis has looked up in each folder: the next one's slot (see `FolderIndex.taskModuleAt`). */
+  private readonly slots = new Map<FolderIndex, number>();
+
+  /** The module file of the task class `className` in `dir` (see `findTaskModule`). */
+  taskModule(dir: string, className: string): string | undefined {
+    const folder = this.folder(this.normalize(dir));
+    const slot = this.slots.get(folder) ?? 0;
+    this.slots.set(folder, slot + 1);
+    return folder.taskModuleAt(slot, className);
+  }
+
   /** `path.join(dir)`, remembered. */
   normalize(dir: string): string {
     let normal = this.normalized.get(dir);
@@ -96,8 +160,23 @@ export function moduleIndex(files: ProjectFiles): ModuleIndex {
   return new ModuleIndex(files);
 }
 
+/** `^[A-Za-z_][A-Za-z0-9_]*$`, a character at a time: a regular expression per task cost as much as the look-up. */
 function isIdentifier(segment: string): boolean {
-  return IDENTIFIER.test(segment);
+  if (segment.length === 0) return false;
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+    if (!letter && (i === 0 || c < 0x30 || c > 0x39)) return false;
+  }
+  return true;
+}
+
+/**
+ * `fileIn` as one flat string (`join` copies), for the paths an index keeps: `folder + sep + name` is a
+ * rope of three strings, and each look-up of it by a `ProjectFiles` view compares it piece by piece.
+ */
+function flatFileIn(folder: string, name: string): string {
+  return folder.endsWith(path.sep) ? [folder, name].join('') : [folder, name].join(path.sep);
 }
 
 function fileIn(folder: string, name: string): string {
@@ -129,12 +208,20 @@ export function resolveModule(
     return { kind: 'invalid', reason: `"${segments.join('.')}" points outside ${dir}` };
   }
   const entries = index.folder(folder);
-  for (const ext of MODULE_EXTENSIONS) {
-    const file = entries.files.get(base + ext);
-    if (file !== undefined) return { kind: 'found', file };
-  }
+  const file = entries.module(base);
+  if (file !== undefined) return { kind: 'found', file };
   const caseMismatch = entries.byLowerBase(base.toLowerCase());
   return { kind: 'missing', expected: fileIn(folder, base + preferredExt), caseMismatch: caseMismatch && fileIn(folder, caseMismatch) };
+}
+
+/**
+ * The module file of the task class `className` in `dir`, when there is one: the file `resolveModule(dir,
+ * [taskModuleName(className)], …)` finds, without the array and the result it makes, for the 10,000
+ * tasks of a job whose modules are where they should be. `undefined` says only that `resolveModule` must
+ * tell what is wrong.
+ */
+export function findTaskModule(dir: string, className: string, index: ModuleIndex): string | undefined {
+  return index.taskModule(dir, className);
 }
 
 /** Whether a module's text declares `class <name>` (TypeScript, JavaScript or Python). */
@@ -142,7 +229,14 @@ export function declaresClass(text: string, className: string): boolean {
   return classOffset(text, className) !== undefined;
 }
 
-const WHITESPACE = /\s/;
+/** What `\s` matches in a regular expression, without one per character (10,000 classes per analysis). */
+function isWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
 
 /** Letters, digits, `_` and `$`: the characters that continue a name. */
 function isNameChar(c: number): boolean {
@@ -159,7 +253,7 @@ export function classOffset(text: string, className: string): number | undefined
   for (let i = text.indexOf(className); i !== -1; i = text.indexOf(className, i + 1)) {
     if (isNameChar(text.charCodeAt(i + className.length))) continue;
     let j = i;
-    while (j > 0 && WHITESPACE.test(text.charAt(j - 1))) j--;
+    while (j > 0 && isWhitespace(text.charCodeAt(j - 1))) j--;
     if (j === i || j < 5 || !text.startsWith('class', j - 5)) continue;
     const before = j > 5 ? text.charCodeAt(j - 6) : -1;
     if (before !== -1 && (isNameChar(before) || before === 0x2e)) continue;
