@@ -78,7 +78,7 @@ export class Publisher {
       if (!doc) {
         if (previous === uri) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
         this.sentTo.delete(file);
-        clearTimeout(this.jobsTimers.get(file));
+        this.forgetJobs(file);
         this.jobs?.removed(file);
         return;
       }
@@ -108,6 +108,12 @@ export class Publisher {
     );
   }
 
+  private forgetJobs(file: string): void {
+    clearTimeout(this.jobsTimers.get(file));
+    this.jobsTimers.delete(file);
+    this.jobsCost.delete(file);
+  }
+
   private sendJobs(file: string): void {
     try {
       const doc = this.workspace.document(file);
@@ -124,8 +130,7 @@ export class Publisher {
   clear(file: string): void {
     clearTimeout(this.timers.get(file));
     this.timers.delete(file);
-    clearTimeout(this.jobsTimers.get(file));
-    this.jobsTimers.delete(file);
+    this.forgetJobs(file);
     const previous = this.sentTo.get(file);
     if (previous) void this.connection.sendDiagnostics({ uri: previous, diagnostics: [] });
     this.sentTo.delete(file);

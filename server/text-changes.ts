@@ -52,8 +52,8 @@ export class TextChanges {
       return;
     }
     const length = document.getText().length;
-    const start = document.offsetAt(change.range.start);
-    const end = document.offsetAt(change.range.end);
+    // A range given end first is applied as if the right way round (TextDocument.update does so).
+    const [start, end] = [document.offsetAt(change.range.start), document.offsetAt(change.range.end)].sort((x, y) => x - y);
     entry.prefix = Math.min(entry.prefix, start);
     entry.suffix = Math.min(entry.suffix, length - end);
   }

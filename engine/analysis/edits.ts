@@ -159,14 +159,15 @@ function shifted(spans: readonly (TaskSpans | undefined)[], j: number, k: number
 
 /**
  * What the checks of names and dependencies see change in a task entry: nothing (both out of the model,
- * not being objects with a string name, or the same name and dependency list: strings equal, anything
- * else in the same slots), its dependencies only, or its name.
+ * not being objects with a string name, or the same name, class and dependency list: strings equal,
+ * anything else in the same slots), its dependencies only, or its name (or its class, which the
+ * duplicate-name message names).
  */
 function graphChange(before: unknown, after: unknown): 'none' | 'dependencies' | 'name' {
   const a = graphEntry(before);
   const b = graphEntry(after);
   if (!a || !b) return a === b ? 'none' : 'name';
-  if (a.name !== b.name) return 'name';
+  if (a.name !== b.name || a.className !== b.className) return 'name';
   const was = a.dependencies;
   const is = b.dependencies;
   if (!Array.isArray(was) || !Array.isArray(is)) return Array.isArray(was) === Array.isArray(is) ? 'none' : 'dependencies';
@@ -206,8 +207,9 @@ function graphReuse(
   };
 }
 
-function graphEntry(task: unknown): { name: string; dependencies: unknown } | undefined {
-  return isObject(task) && typeof task.name === 'string' ? { name: task.name, dependencies: task.dependencies } : undefined;
+function graphEntry(task: unknown): { name: string; className: string; dependencies: unknown } | undefined {
+  if (!isObject(task) || typeof task.name !== 'string') return undefined;
+  return { name: task.name, className: typeof task.task === 'string' ? task.task : task.name, dependencies: task.dependencies };
 }
 
 /**

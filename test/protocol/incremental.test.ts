@@ -74,6 +74,26 @@ describe('diagnostics after incremental edits', () => {
     assert.equal(client.errors.length, 0);
   });
 
+  it('a change whose range is given end first is taken as the server applies it', async () => {
+    const uri = pathToFileURL(path.join(project.root, 'configs', 'reversed.job.json')).href;
+    const doc = TextDocument.create(uri, 'json', 1, editableConfig());
+    await client.open(uri, doc.getText());
+    await client.diagnostics(uri);
+    // "T5" in T6's dependencies becomes "T77", the range written end first.
+    const at = doc.getText().indexOf('"T5"', doc.getText().indexOf('"name": "T6"')) + 1;
+    const change = { range: { start: doc.positionAt(at + 2), end: doc.positionAt(at) }, text: 'T77' };
+    TextDocument.update(doc, [{ range: { start: doc.positionAt(at), end: doc.positionAt(at + 2) }, text: 'T77' }], 2);
+    const since = client.mark();
+    const version = await client.change(uri, [change]);
+    const edited = await client.diagnostics(uri, (p) => p.version === version, since);
+    const fresh = pathToFileURL(path.join(project.root, 'configs', 'reversed-fresh.job.json')).href;
+    const before = client.mark();
+    await client.open(fresh, doc.getText());
+    const whole = await client.diagnostics(fresh, () => true, before);
+    assert.ok(edited.diagnostics.some((d) => d.code === 'unknown-dependency'));
+    assert.deepEqual(edited.diagnostics.map(shape), whole.diagnostics.map(shape));
+  });
+
   it('a dependency made unknown inside one task, and back, in a 2,000-task config', async () => {
     const tasks = Array.from({ length: 2000 }, (_, i) => ({ name: `T${i}`, task: `Work${i % 4}`, dependencies: i > 0 ? [`T${i - 1}`] : [] }));
     const text = JSON.stringify({ jobs: [{ name: 'big', handler: 'GenericJobHandler', tasks }] }, null, 2);

@@ -81,6 +81,27 @@ describe('analysis after an edit', () => {
     assert.deepEqual(again?.problems, analysis.problems);
   });
 
+  test("a duplicate name's message follows a change of its task's class, after an edit that kept the name checks", () => {
+    // The duplicate-name message names the second entry's class ("task"), which is not a name or a dependency.
+    let text = `{ "jobs": [{ "name": "j", "handler": "GenericJobHandler", "tasks": [
+      { "name": "a", "task": "Work0", "params": { "n": 1 } },
+      { "name": "a", "task": "Work1" }
+    ] }] }`;
+    let analysis = analyzeConfig(text, options);
+    for (const [old, replacement] of [
+      ['"n": 1', '"n": 2'],
+      ['"Work1"', '"Work2"'],
+    ]) {
+      const at = text.indexOf(old);
+      const step = replace(text, at, at + old.length, replacement);
+      const quick = analyzeInsideTask({ previous: { text, analysis }, text: step.text, change: step.change }, options);
+      assert.ok(quick, `${old} → ${replacement} is inside one task`);
+      same(quick, analyzeConfig(step.text, options), `${old} → ${replacement}`);
+      [text, analysis] = [step.text, quick];
+    }
+    assert.match(analysis.problems.find((p) => p.code === 'duplicate-task')!.message, /"task": "Work2"/);
+  });
+
   test('edits that are not inside one task are left to the whole analysis', () => {
     const text = config();
     const analysis = analyzeConfig(text, options);
