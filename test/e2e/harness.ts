@@ -323,24 +323,9 @@ export class VSCode {
     await this.page.click(`[id="${item.id}"]`, { button });
   }
 
-  /**
-   * Picks an entry of the open context menu. VS Code's menu ignores a click that comes too soon after
-   * it opened (the right button's release must not pick an entry), so the click is repeated while the
-   * menu stays open.
-   */
+  /** Picks an entry of the open context menu (VS Code ignores a click that comes too soon after it opened). */
   async pickMenuItem(label: string): Promise<void> {
-    const entry = `.monaco-menu .action-label:text-is(${JSON.stringify(label)})`;
-    await waitUntil(
-      `the context menu's "${label}" to be picked`,
-      async () => {
-        await this.page.click(entry, { timeout: 2_000 }).catch(() => undefined);
-        return this.page.waitForSelector(entry, { state: 'detached', timeout: 1_000 }).then(
-          () => true,
-          () => false,
-        );
-      },
-      (closed) => closed,
-    );
+    await this.#clickUntilGone(`.monaco-menu .action-label:text-is(${JSON.stringify(label)})`, `the context menu's "${label}"`);
   }
 
   /** The entries of the Problems panel (the rows in view), opening it if needed. */
@@ -440,7 +425,26 @@ export class VSCode {
   /** Clicks a button ("Cancel", ...) of the notification whose message matches. */
   async clickNotificationButton(expected: string | RegExp, button: string): Promise<void> {
     const toast = await this.waitForNotification(expected);
-    await this.page.click(`[id="${toast.id}"] .monaco-button:text-is(${JSON.stringify(button)})`);
+    await this.#clickUntilGone(`[id="${toast.id}"] .monaco-button:text-is(${JSON.stringify(button)})`, `"${button}" on the notification ${String(expected)}`);
+  }
+
+  /**
+   * Clicks `selector` until it is gone: a toast's button and a context menu's entry close what holds them
+   * when VS Code takes the click, and VS Code drops a click that comes while a toast slides in or just
+   * after a menu opened.
+   */
+  async #clickUntilGone(selector: string, what: string): Promise<void> {
+    await waitUntil(
+      `${what} to be clicked`,
+      async () => {
+        await this.page.click(selector, { timeout: 2_000 }).catch(() => undefined);
+        return this.page.waitForSelector(selector, { state: 'detached', timeout: 1_500 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      (gone) => gone,
+    );
   }
 
   async statusBarItems(): Promise<StatusBarItem[]> {
