@@ -1,5 +1,6 @@
 import { forEachElement, type JsonPath, kindAt, locateAll, type NodeSpan, skipValue } from '../config/json-scan';
 import { hasPlainStructure } from '../config/key-count';
+import { isObject } from '../config/model';
 import { MAX_DEPTH } from '../config/syntax';
 import { LineIndex, type TextChange } from '../config/text';
 import { type Analysis, type AnalysisReuse, type AnalyzeOptions, analyzeConfig, analyzeValue, type GraphChecks } from './analyze';
@@ -255,8 +256,4 @@ function moved(span: NodeSpan | undefined, by: number): NodeSpan | undefined {
   const result: NodeSpan = { valueStart: span.valueStart + by, valueEnd: span.valueEnd + by, kind: span.kind };
   if (span.keyStart !== undefined) [result.keyStart, result.keyEnd] = [span.keyStart + by, span.keyEnd! + by];
   return result;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

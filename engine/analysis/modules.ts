@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { declaresClass, dominantExtension, findTaskModule, handlerExtension, moduleIndex, resolveModule, taskModuleName } from '../config/modules';
+import { declaresClass, dominantExtension, handlerExtension, moduleIndex, resolveModule, taskModuleName } from '../config/modules';
 import { BUILTIN_HANDLER, type ConfigModel } from '../config/types';
 import type { ProjectFiles } from '../files';
 import type { Finding } from './findings';
@@ -61,7 +61,7 @@ export function checkModules(model: ConfigModel, files: ProjectFiles): Finding[]
     // By index: `for…of` left an iterator result per task for the collector (200 KB a run at 10,000 tasks).
     for (let t = 0; t < job.tasks.length; t++) {
       const task = job.tasks[t];
-      const file = findTaskModule(taskDir, task.className, index);
+      const file = index.taskModule(taskDir, task.className);
       if (file !== undefined) {
         // Entries with a "task" reuse classes, so their modules are read once; the others are read
         // directly: on a job of 10,000 tasks a cache keyed by path costs as much as the whole check.

@@ -2,7 +2,7 @@ import type { ConfigModel, JobModel, OnFailure, ProjectLayout, TaskModel } from 
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -39,7 +39,7 @@ class FolderIndex {
       for (const e of entries) {
         if (e.length <= ext.length || !e.endsWith(ext)) continue;
         const base = e.slice(0, -ext.length);
-        if (!this.modules.has(base)) this.modules.set(base, flatFileIn(folder, e));
+        if (!this.modules.has(base)) this.modules.set(base, fileIn(folder, e));
       }
     }
   }
@@ -140,7 +140,12 @@ export class ModuleIndex {
   /** How many task classes this analysis has looked up in each folder: the next one's slot (see `FolderIndex.taskModuleAt`). */
   private readonly slots = new Map<FolderIndex, number>();
 
-  /** The module file of the task class `className` in `dir` (see `findTaskModule`). */
+  /**
+   * The module file of the task class `className` in `dir`, when there is one: the file `resolveModule(dir,
+   * [taskModuleName(className)], …)` finds, without the array and the result it makes, for the 10,000
+   * tasks of a job whose modules are where they should be. `undefined` says only that `resolveModule`
+   * must tell what is wrong.
+   */
   taskModule(dir: string, className: string): string | undefined {
     const folder = this.folder(this.normalize(dir));
     const slot = this.slots.get(folder) ?? 0;
@@ -172,15 +177,11 @@ function isIdentifier(segment: string): boolean {
 }
 
 /**
- * `fileIn` as one flat string (`join` copies), for the paths an index keeps: `folder + sep + name` is a
- * rope of three strings, and each look-up of it by a `ProjectFiles` view compares it piece by piece.
+ * `name` in `folder`, as one flat string (`join` copies): `folder + sep + name` is a rope of three
+ * strings, and each look-up of it by a `ProjectFiles` view compares it piece by piece.
  */
-function flatFileIn(folder: string, name: string): string {
-  return folder.endsWith(path.sep) ? [folder, name].join('') : [folder, name].join(path.sep);
-}
-
 function fileIn(folder: string, name: string): string {
-  return folder.endsWith(path.sep) ? folder + name : folder + path.sep + name;
+  return folder.endsWith(path.sep) ? [folder, name].join('') : [folder, name].join(path.sep);
 }
 
 /**
@@ -212,16 +213,6 @@ export function resolveModule(
   if (file !== undefined) return { kind: 'found', file };
   const caseMismatch = entries.byLowerBase(base.toLowerCase());
   return { kind: 'missing', expected: fileIn(folder, base + preferredExt), caseMismatch: caseMismatch && fileIn(folder, caseMismatch) };
-}
-
-/**
- * The module file of the task class `className` in `dir`, when there is one: the file `resolveModule(dir,
- * [taskModuleName(className)], …)` finds, without the array and the result it makes, for the 10,000
- * tasks of a job whose modules are where they should be. `undefined` says only that `resolveModule` must
- * tell what is wrong.
- */
-export function findTaskModule(dir: string, className: string, index: ModuleIndex): string | undefined {
-  return index.taskModule(dir, className);
 }
 
 /** Whether a module's text declares `class <name>` (TypeScript, JavaScript or Python). */
