@@ -77,28 +77,42 @@ export class RunStatusBar implements vscode.Disposable {
   }
 }
 
-/** A progress notification for a run, with a cancel button that really stops it. */
+/**
+ * A progress notification for a run, with a cancel button that really stops it. It shows from the run's
+ * first event: a re-run the engine refuses never flashes one before the refusal says why.
+ */
 export function showRunProgress(runs: RunController, run: RunInfo): void {
-  void vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `FastAsyncio: ${run.job}`, cancellable: true },
-    async (progress, token) => {
-      token.onCancellationRequested(() => runs.cancel(run));
-      let reported = 0;
-      const subscription = runs.onDidChange(({ run: changed }) => {
-        if (changed !== run) return;
-        const total = run.state.started?.tasks.length ?? 0;
-        const percent = total ? (run.state.ended / total) * 100 : 0;
-        progress.report({ message: `${run.state.ended}/${total} tasks`, increment: percent - reported });
-        reported = percent;
-      });
-      try {
-        // A run that could not start (a re-run refused) says why in a message of its own.
-        await run.done?.catch(() => undefined);
-      } finally {
-        subscription.dispose();
-      }
-    },
-  );
+  const started = runs.onDidChange(({ run: changed }) => {
+    if (changed !== run || !run.runId) return;
+    started.dispose();
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `FastAsyncio: ${run.job}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => runs.cancel(run));
+        let reported = 0;
+        const report = () => {
+          const total = run.state.started?.tasks.length ?? 0;
+          const percent = total ? (run.state.ended / total) * 100 : 0;
+          progress.report({ message: `${run.state.ended}/${total} tasks`, increment: percent - reported });
+          reported = percent;
+        };
+        report();
+        const subscription = runs.onDidChange(({ run: changed }) => {
+          if (changed === run) report();
+        });
+        try {
+          await run.done?.catch(() => undefined);
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+  });
+  // A run refused before its first event never shows one.
+  const stop = () => {
+    started.dispose();
+  };
+  void run.done?.then(stop, stop);
 }
 
 function showMessage(severity: 'info' | 'warning' | 'error', message: string, actions: string[]): Thenable<string | undefined> {

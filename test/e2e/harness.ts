@@ -28,6 +28,8 @@ const CODE_SERVER = path.join(CACHE, 'node_modules', 'code-server', 'out', 'node
 export const RESULTS = process.env.E2E_RESULTS ?? path.join(ROOT, 'test-results');
 /** Default for every wait; these machines are shared and slow, so generous. */
 export const TIMEOUT = Number(process.env.E2E_TIMEOUT ?? 30_000);
+/** VS Code's spam protection counts new toasts over this long (notificationsToasts.ts), and a click waits it out. */
+const TOAST_SPAM_INTERVAL_MS = 1_000;
 
 export interface StartOptions {
   /** Folder to open. */
@@ -425,6 +427,11 @@ export class VSCode {
   /** Clicks a button ("Cancel", ...) of the notification whose message matches. */
   async clickNotificationButton(expected: string | RegExp, button: string): Promise<void> {
     const toast = await this.waitForNotification(expected);
+    // VS Code shows at most three new toasts in each 800 ms (its spam protection): one more, such as what
+    // the click brings (a refusal, the next run's), would go to the notification center unseen. Clicks
+    // wait until the toast has been up that long.
+    const shownAt = Number(/^e2e-toast-(\d+)-/.exec(toast.id)?.[1] ?? 0);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, shownAt + TOAST_SPAM_INTERVAL_MS - Date.now())));
     await this.#clickUntilGone(`[id="${toast.id}"] .monaco-button:text-is(${JSON.stringify(button)})`, `"${button}" on the notification ${String(expected)}`);
   }
 
