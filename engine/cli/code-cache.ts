@@ -45,17 +45,18 @@ export interface LoadedBundle {
  * cache of its own, and compiling the engine's bundle from its text costs tens of ms in each of the two
  * processes a run starts (the CLI, then its worker).
  *
- * The cache is one file per bundle, role (`run`, `worker`, ...: each holds the functions its role ran)
- * and Node version, in `cacheDir`. It begins with a key, the SHA-1 of the bundle's bytes with Node's
- * version and the CPU's architecture: V8 itself checks only the text's length and its own flags, so a
- * bundle changed within the same length would otherwise run its old code. A cache with another key is
- * not used, and is replaced. Any error with the cache leaves the bundle compiled from its text: the cache
- * only saves time.
+ * The cache is one file per bundle (by path), role (`run`, `worker`, ...: each holds the functions its
+ * role ran) and Node version, in `cacheDir` (`codeCacheFile`). It begins with a key, the SHA-1 of the
+ * bundle's path and bytes with Node's version and the CPU's architecture: V8 itself checks only the
+ * text's length and its own flags, so a bundle changed within the same length would otherwise run its
+ * old code; and the script's name comes from the cache, so the same bundle elsewhere (another install)
+ * would show the first one's path in every stack. A cache with another key is not used, and is replaced.
+ * Any error with the cache leaves the bundle compiled from its text: the cache only saves time.
  */
 export function loadBundle(file: string, role: string, cacheDir: string | undefined): LoadedBundle {
   const bytes = fs.readFileSync(file);
-  const cacheFile = cacheDir && path.join(cacheDir, `${path.basename(file, '.js')}-${role}-${process.version}-${process.arch}.v8`);
-  const key = cacheFile ? createHash('sha1').update(`${process.version}\0${process.arch}\0`).update(bytes).digest() : undefined;
+  const cacheFile = cacheDir && codeCacheFile(cacheDir, file, role);
+  const key = cacheFile ? cacheKey(file, bytes) : undefined;
   const cachedData = cacheFile && key ? readCache(cacheFile, key) : undefined;
   // No `importModuleDynamically`: Node 20 drops it from a script compiled from a cache, so the bundle
   // may not use `import()` (esbuild.js checks it does not).
@@ -74,6 +75,17 @@ export function loadBundle(file: string, role: string, cacheDir: string | undefi
       if (cacheFile && key && (cache === 'miss' || cache === 'rejected')) writeCache(cacheFile, key, script);
     },
   };
+}
+
+/** Where `role`'s code cache of the bundle `file` (absolute) is kept in `cacheDir`. */
+export function codeCacheFile(cacheDir: string, file: string, role: string): string {
+  const where = createHash('sha1').update(file).digest('hex').slice(0, 10);
+  return path.join(cacheDir, `${path.basename(file, '.js')}-${role}-${process.version}-${process.arch}-${where}.v8`);
+}
+
+/** What a cache of `file` must begin with to be used for these `bytes`, in this Node, on this CPU. */
+export function cacheKey(file: string, bytes: Buffer): Buffer {
+  return createHash('sha1').update(`${process.version}\0${process.arch}\0${file}\0`).update(bytes).digest();
 }
 
 /** The cached code after `key`, or undefined when there is none or it is for another key. */

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cacheKey, codeCacheFile } from '../../engine/cli/code-cache';
 import { CLI } from '../helpers/cli';
 import { oneJobProjects } from '../helpers/project';
 
@@ -30,8 +30,8 @@ function run(cli: string, args: string[], cacheDir: string, cwd?: string) {
   return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
 }
 
-/** The file `role`'s code cache of dist/cli-main.js is kept in. */
-const cacheFileOf = (cacheDir: string, role: string) => path.join(cacheDir, `cli-main-${role}-${process.version}-${process.arch}.v8`);
+/** The file `role`'s code cache of the bundle `main` (dist/cli-main.js unless said) is kept in. */
+const cacheFileOf = (cacheDir: string, role: string, main = path.join(path.dirname(CLI), 'cli-main.js')) => codeCacheFile(cacheDir, main, role);
 
 describe('the code cache of dist/cli-main.js', () => {
   /** A copy of the two bundles, free to be changed. */
@@ -42,10 +42,10 @@ describe('the code cache of dist/cli-main.js', () => {
   }
 
   test('is written by a first start and used, as it is, by the next', () => {
-    const { cli } = copyOfCli();
+    const { cli, main } = copyOfCli();
     const cacheDir = tempDir('fastasyncio-code-cache-');
     assert.deepEqual(run(cli, ['--version'], cacheDir), { code: 0, stdout: '0.1.0', stderr: '' });
-    const cacheFile = cacheFileOf(cacheDir, 'commands');
+    const cacheFile = cacheFileOf(cacheDir, 'commands', main);
     const written = fs.statSync(cacheFile);
     assert.ok(written.size > 1000, `${cacheFile} holds compiled code`);
     assert.deepEqual(run(cli, ['--version'], cacheDir), { code: 0, stdout: '0.1.0', stderr: '' });
@@ -56,13 +56,13 @@ describe('the code cache of dist/cli-main.js', () => {
     const { cli, main } = copyOfCli();
     const cacheDir = tempDir('fastasyncio-code-cache-');
     assert.equal(run(cli, ['--version'], cacheDir).stdout, '0.1.0');
-    const before = fs.readFileSync(cacheFileOf(cacheDir, 'commands'));
+    const before = fs.readFileSync(cacheFileOf(cacheDir, 'commands', main));
     // V8 checks only the length of the text its cache was made from: the same length must not fool us.
     const text = fs.readFileSync(main, 'utf8');
     assert.ok(text.includes('"0.1.0"'));
     fs.writeFileSync(main, text.replaceAll('"0.1.0"', '"7.7.7"'));
     assert.equal(run(cli, ['--version'], cacheDir).stdout, '7.7.7');
-    assert.ok(!before.equals(fs.readFileSync(cacheFileOf(cacheDir, 'commands'))), 'the cache of the old bundle is replaced');
+    assert.ok(!before.equals(fs.readFileSync(cacheFileOf(cacheDir, 'commands', main))), 'the cache of the old bundle is replaced');
     assert.equal(run(cli, ['--version'], cacheDir).stdout, '7.7.7');
   });
 
@@ -70,14 +70,40 @@ describe('the code cache of dist/cli-main.js', () => {
     const { cli, main } = copyOfCli();
     const cacheDir = tempDir('fastasyncio-code-cache-');
     // The right key, then garbage: V8 rejects the data, the bundle is compiled from its text.
-    const key = createHash('sha1').update(`${process.version}\0${process.arch}\0`).update(fs.readFileSync(main)).digest();
-    fs.writeFileSync(cacheFileOf(cacheDir, 'commands'), Buffer.concat([key, Buffer.alloc(4096, 7)]));
+    const key = cacheKey(main, fs.readFileSync(main));
+    fs.writeFileSync(cacheFileOf(cacheDir, 'commands', main), Buffer.concat([key, Buffer.alloc(4096, 7)]));
     assert.deepEqual(run(cli, ['--version'], cacheDir), { code: 0, stdout: '0.1.0', stderr: '' });
-    assert.ok(fs.statSync(cacheFileOf(cacheDir, 'commands')).size !== key.length + 4096, 'the refused cache is replaced');
+    assert.ok(fs.statSync(cacheFileOf(cacheDir, 'commands', main)).size !== key.length + 4096, 'the refused cache is replaced');
     // A file where the folder should be.
     const notADir = path.join(cacheDir, 'file');
     fs.writeFileSync(notADir, '');
     assert.deepEqual(run(cli, ['--version'], notADir), { code: 0, stdout: '0.1.0', stderr: '' });
+  });
+
+  test("the same bundle installed in two places: each one's stacks name its own files", () => {
+    const cacheDir = tempDir('fastasyncio-code-cache-');
+    const p = project([{ name: 'Boom' }], { 'src/job/task/boom.js': "exports.Boom = class Boom { execute() { throw new Error('boom'); } };\n" });
+    /** The failed task's stack, as the run's record keeps it. */
+    const stackOf = (cli: string): string => {
+      const { stdout } = run(cli, ['run', p.configFile, 'job1', '--format', 'json'], cacheDir);
+      const { runId } = JSON.parse(stdout) as { runId: string };
+      const lines = fs
+        .readFileSync(path.join(p.root, '.fastasyncio', 'runs', `${runId}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean);
+      const finished = lines.map((l) => JSON.parse(l) as { type: string; error?: { stack?: string } }).find((e) => e.type === 'task-finished');
+      return finished?.error?.stack ?? '';
+    };
+    const first = copyOfCli();
+    const second = copyOfCli();
+    for (const install of [first, second, first, second]) {
+      const frames = stackOf(install.cli)
+        .split('\n')
+        .filter((line) => line.includes('cli-main.js'));
+      assert.ok(frames.length > 0, 'the engine runs the task from its bundle');
+      for (const frame of frames) assert.ok(frame.includes(install.main), `${frame} names ${install.main}`);
+    }
+    assert.ok(fs.existsSync(cacheFileOf(cacheDir, 'worker', first.main)) && fs.existsSync(cacheFileOf(cacheDir, 'worker', second.main)), 'one cache each');
   });
 });
 
