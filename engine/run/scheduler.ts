@@ -6,6 +6,7 @@ import { type ErrorInfo, type FinalTaskStatus, type LineOrigin, type RunEvent, w
 import { type AttemptReports, TaskExecution, type TaskExecutor } from './executor';
 import { jsonProblem } from './json-safe';
 import { checkInteger } from './options';
+import { withoutEngineFrames } from './stack';
 
 export interface GraphOptions {
   runId: string;
@@ -69,9 +70,9 @@ export class CancelledError extends Error {
   override name = 'CancelledError';
 }
 
-/** What an error says, for events: message and stack, whatever was thrown. */
+/** What an error says, for events: message and stack (the thrower's frames, not the engine's), whatever was thrown. */
 export function errorInfo(error: unknown): ErrorInfo {
-  if (error instanceof Error) return error.stack ? { message: error.message, stack: error.stack } : { message: error.message };
+  if (error instanceof Error) return error.stack ? { message: error.message, stack: withoutEngineFrames(error.stack) } : { message: error.message };
   return { message: typeof error === 'string' ? error : safeString(error) };
 }
 
