@@ -1,7 +1,7 @@
 import { buildGraph } from '../analysis/graph';
 import { BUILTIN_HANDLER, type ConfigModel, type JobModel, type TaskModel } from '../config/types';
 import { GenericJobHandler, type HandlerLike, type JobContext, runHandler } from '../runtime/handler';
-import { type LineOrigin, type RunEvent, type RunSummary, withOrigin } from './events';
+import { elapsedMs, type LineOrigin, type RunEvent, type RunSummary, withOrigin } from './events';
 import { isDebugging, TIMEOUTS_OFF } from './debug';
 import type { TaskExecutor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
@@ -164,7 +164,7 @@ export async function runJob(options: RunOptions): Promise<RunSummary> {
     for (const task of budget.pendingTasks()) sayDropped(task);
     sayDropped(undefined);
     const status = signal.aborted ? 'cancelled' : error || !outcome || !allSucceeded(outcome) ? 'failed' : 'succeeded';
-    const durationMs = performance.now() - started;
+    const durationMs = elapsedMs(started, performance.now());
     const summary: Omit<RunSummary, 'results'> = { job: job.name, runId, status, durationMs, tasks: state.tasks };
     if (output !== undefined) summary.output = output;
     if (error) summary.error = error;

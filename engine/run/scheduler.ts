@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { buildGraph, type TaskGraph } from '../analysis/graph';
 import type { JobModel } from '../config/types';
-import { type ErrorInfo, type FinalTaskStatus, type LineOrigin, type RunEvent, withOrigin } from './events';
+import { elapsedMs, type ErrorInfo, type FinalTaskStatus, type LineOrigin, type RunEvent, withOrigin } from './events';
 import { type AttemptReports, TaskExecution, type TaskExecutor } from './executor';
 import { jsonProblem } from './json-safe';
 import { checkInteger } from './options';
@@ -316,7 +316,7 @@ class GraphRun {
   private finish(i: number, status: FinalTaskStatus, attempts: number, error?: ErrorInfo, result?: unknown): void {
     this.state[i] = DONE;
     this.running--;
-    this.record(i, status, attempts, performance.now() - this.startedAt[i], error, result);
+    this.record(i, status, attempts, elapsedMs(this.startedAt[i], performance.now()), error, result);
     if (status === 'succeeded') {
       for (const d of this.dependents[i]) if (--this.remaining[d] === 0 && this.state[d] === PENDING) this.ready.push(d);
     } else if (!this.stopping) {
