@@ -105,7 +105,23 @@ function writeCache(file: string, key: Buffer, script: vm.Script): void {
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, Buffer.concat([key, script.createCachedData()]));
     fs.renameSync(temporary, file);
+    removeStaleTemporaries(file);
   } catch {
     // A read-only or full disk: the next start compiles from the text again.
+  }
+}
+
+/** What processes killed while writing `file`'s cache left (written over a minute ago, never renamed). */
+function removeStaleTemporaries(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const stale = path.join(dir, name);
+    try {
+      if (Date.now() - fs.statSync(stale).mtimeMs > 60_000) fs.rmSync(stale, { force: true });
+    } catch {
+      // Renamed or removed by its writer meanwhile.
+    }
   }
 }

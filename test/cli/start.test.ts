@@ -66,6 +66,26 @@ describe('the code cache of dist/cli-main.js', () => {
     assert.equal(run(cli, ['--version'], cacheDir).stdout, '7.7.7');
   });
 
+  test('a cache written anew clears what writers killed mid-write left, and nothing younger', () => {
+    const { cli, main } = copyOfCli();
+    const cacheDir = tempDir('fastasyncio-code-cache-');
+    const cacheFile = cacheFileOf(cacheDir, 'commands', main);
+    const old = `${cacheFile}.999999.tmp`;
+    const young = `${cacheFile}.999998.tmp`;
+    const other = path.join(cacheDir, 'other.v8.999997.tmp');
+    for (const file of [old, young, other]) fs.writeFileSync(file, '');
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    fs.utimesSync(old, twoMinutesAgo, twoMinutesAgo);
+    fs.utimesSync(other, twoMinutesAgo, twoMinutesAgo);
+    assert.equal(run(cli, ['--version'], cacheDir).stdout, '0.1.0');
+    assert.ok(fs.existsSync(cacheFile));
+    assert.deepEqual(
+      [old, young, other].map((f) => fs.existsSync(f)),
+      [false, true, true],
+      'only its own stale temporaries go',
+    );
+  });
+
   test('a cache that V8 refuses, or a cache folder that cannot be written, only costs time', () => {
     const { cli, main } = copyOfCli();
     const cacheDir = tempDir('fastasyncio-code-cache-');
