@@ -1,6 +1,6 @@
 import { forEachElement, type JsonPath, kindAt, locateAll, type NodeSpan, skipValue } from '../config/json-scan';
 import { hasPlainStructure } from '../config/key-count';
-import { isObject } from '../config/model';
+import { isObject, taskClassName } from '../config/model';
 import { MAX_DEPTH } from '../config/syntax';
 import { LineIndex, type TextChange } from '../config/text';
 import { type Analysis, type AnalysisReuse, type AnalyzeOptions, analyzeConfig, analyzeValue, type GraphChecks } from './analyze';
@@ -210,7 +210,7 @@ function graphReuse(
 
 function graphEntry(task: unknown): { name: string; className: string; dependencies: unknown } | undefined {
   if (!isObject(task) || typeof task.name !== 'string') return undefined;
-  return { name: task.name, className: typeof task.task === 'string' ? task.task : task.name, dependencies: task.dependencies };
+  return { name: task.name, className: taskClassName(task, task.name), dependencies: task.dependencies };
 }
 
 /**

@@ -10,7 +10,7 @@ import { jobViewModel } from '../view/from-job';
 import { VIEW_MODEL_VERSION, type ViewModel } from '../view/model';
 import { newNonce, renderPage } from '../view/page';
 import type { Io } from './io';
-import { loadConfig, UsageError } from './load';
+import { loadConfig, UsageError, type CliCommand } from './load';
 import { errorsLine, formatText, problemsOf, shownPath } from './report';
 import { configAndJob, jobOf } from './run';
 
@@ -103,3 +103,5 @@ async function graphPage(file: string, text: string, analysis: Analysis, name: s
   const model: ViewModel = job ? jobViewModel(job, file, { configText: text }) : { version: VIEW_MODEL_VERSION, job: jobName, configFile: file, tasks: [] };
   return renderPage(await foldRecordedRun(model, run), { nonce: newNonce() });
 }
+
+export const command: CliCommand = { usage: GRAPH_USAGE, run: graphCommand };

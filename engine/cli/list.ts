@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { hasErrors } from '../analysis/analyze';
 import { planJob } from '../analysis/plan';
 import type { Io } from './io';
-import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
+import { DEFAULT_CONFIG, loadConfig, UsageError, type CliCommand } from './load';
 import { formatText, problemsOf } from './report';
 
 export const LIST_USAGE = 'fastasyncio list [config] [--format text|json]';
@@ -43,3 +43,5 @@ export function listCommand(args: string[], io: Io): number {
   }
   return hasErrors(analysis.problems) ? 1 : 0;
 }
+
+export const command: CliCommand = { usage: LIST_USAGE, run: listCommand };

@@ -1,9 +1,17 @@
 import { type ReadConfig, readConfigFile } from '../analysis/read-config';
+import type { ChildProcess } from 'node:child_process';
 import { ConfigReadError } from '../config/read';
+import type { Io } from './io';
 
 export const DEFAULT_CONFIG = 'configs/job_config.json';
 
 export class UsageError extends Error {}
+
+/** A command as `fastasyncio <name>` runs it: its usage line and its code (`worker`: the run's, started early; only `run` takes it). */
+export interface CliCommand {
+  usage: string;
+  run(args: string[], io: Io, worker?: ChildProcess): number | Promise<number>;
+}
 
 export type LoadedConfig = ReadConfig;
 

@@ -1,10 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { processIo, type Io } from './io';
-import { UsageError } from './load';
+import { type CliCommand, UsageError } from './load';
 import { closestName } from '../analysis/similar';
-
-/** `worker`: the run's worker, started by dist/cli.js before it loaded this bundle (only `run` takes it). */
-type Command = (args: string[], io: Io, worker?: ChildProcess) => number | Promise<number>;
 
 /* eslint-disable @typescript-eslint/no-require-imports -- each command's code is loaded when it is named */
 /**
@@ -12,35 +9,14 @@ type Command = (args: string[], io: Io, worker?: ChildProcess) => number | Promi
  * queue worker or the task loaders before its first task (issue 15), and `serve` loads the HTTP server
  * only when it runs. The help loads them all, for their usage lines.
  */
-const COMMANDS: Record<string, () => { usage: string; run: Command }> = {
-  validate: () => {
-    const { VALIDATE_USAGE, validateCommand } = require('./validate') as typeof import('./validate');
-    return { usage: VALIDATE_USAGE, run: validateCommand };
-  },
-  run: () => {
-    const { RUN_USAGE, runCommand } = require('./run') as typeof import('./run');
-    return { usage: RUN_USAGE, run: runCommand };
-  },
-  runs: () => {
-    const { RUNS_USAGE, runsCommand } = require('./runs') as typeof import('./runs');
-    return { usage: RUNS_USAGE, run: runsCommand };
-  },
-  list: () => {
-    const { LIST_USAGE, listCommand } = require('./list') as typeof import('./list');
-    return { usage: LIST_USAGE, run: listCommand };
-  },
-  graph: () => {
-    const { GRAPH_USAGE, graphCommand } = require('./graph') as typeof import('./graph');
-    return { usage: GRAPH_USAGE, run: graphCommand };
-  },
-  serve: () => {
-    const { SERVE_USAGE, serveCommand } = require('./serve') as typeof import('./serve');
-    return { usage: SERVE_USAGE, run: serveCommand };
-  },
-  worker: () => {
-    const { WORKER_USAGE, workerCommand } = require('./worker') as typeof import('./worker');
-    return { usage: WORKER_USAGE, run: workerCommand };
-  },
+const COMMANDS: Record<string, () => CliCommand> = {
+  validate: () => (require('./validate') as typeof import('./validate')).command,
+  run: () => (require('./run') as typeof import('./run')).command,
+  runs: () => (require('./runs') as typeof import('./runs')).command,
+  list: () => (require('./list') as typeof import('./list')).command,
+  graph: () => (require('./graph') as typeof import('./graph')).command,
+  serve: () => (require('./serve') as typeof import('./serve')).command,
+  worker: () => (require('./worker') as typeof import('./worker')).command,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -11,7 +11,7 @@ import { type DebugOptions, type DebugTarget, whereToAttach } from '../run/debug
 import { RerunError } from '../run/rerun';
 import { takeDebugFlags } from './debug-flags';
 import type { Io } from './io';
-import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
+import { DEFAULT_CONFIG, loadConfig, UsageError, type CliCommand } from './load';
 import { integerFlag, outputLimits, pythonFlag, redisProblem, WORKERS_FLAGS, workersFlags } from './options';
 import { ProgressPrinter, summaryTable } from './progress';
 import { RERUN_FLAGS, rerunFlags } from './rerun-flags';
@@ -166,3 +166,5 @@ function refuse(io: Io, file: string, analysis: Analysis, errors: readonly Probl
   io.err(`fastasyncio run: ${errorsLine(file, errors, 'before running')}`);
   return EXIT.config;
 }
+
+export const command: CliCommand = { usage: RUN_USAGE, run: runCommand };

@@ -4,7 +4,7 @@ import { nodeFiles } from '../node-files';
 import { formatDuration, roundMs } from '../run/describe';
 import { listItem, listRecordedRuns, type RunListItem } from '../run/recorded-runs';
 import type { Io } from './io';
-import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
+import { DEFAULT_CONFIG, loadConfig, UsageError, type CliCommand } from './load';
 import { integerFlag } from './options';
 
 export const RUNS_USAGE = 'fastasyncio runs [config] [--limit N] [--format text|json]';
@@ -54,3 +54,5 @@ export async function runsCommand(args: string[], io: Io): Promise<number> {
   );
   return 0;
 }
+
+export const command: CliCommand = { usage: RUNS_USAGE, run: runsCommand };

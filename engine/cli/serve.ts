@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigReadError } from '../config/read';
 import type { ApiServer } from '../http/server';
 import type { Io } from './io';
-import { DEFAULT_CONFIG, UsageError } from './load';
+import { DEFAULT_CONFIG, UsageError, type CliCommand } from './load';
 import { integerFlag, outputLimits, pythonFlag, redisProblem, WORKERS_FLAGS, workersFlags } from './options';
 
 export const SERVE_USAGE =
@@ -129,3 +129,5 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   await server.close();
   return 0;
 }
+
+export const command: CliCommand = { usage: SERVE_USAGE, run: serveCommand };

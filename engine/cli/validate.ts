@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasErrors } from '../analysis/analyze';
-import { DEFAULT_CONFIG, type LoadedConfig, loadConfig, UsageError } from './load';
+import { DEFAULT_CONFIG, type LoadedConfig, loadConfig, UsageError, type CliCommand } from './load';
 import { type FileProblem, formatJson, formatText, problemsOf, shownPath } from './report';
 import type { Io } from './io';
 
@@ -47,3 +47,5 @@ export function validateCommand(args: string[], io: Io): number {
   }
   return hasErrors(problems) ? 1 : 0;
 }
+
+export const command: CliCommand = { usage: VALIDATE_USAGE, run: validateCommand };

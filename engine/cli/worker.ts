@@ -4,7 +4,7 @@ import { DEFAULT_STALLED_AFTER_MS, QueueWorker } from '../run/queue/queue-worker
 import { projectPrefix } from '../run/queue/protocol';
 import { RedisUnavailableError } from '../run/queue/redis';
 import type { Io } from './io';
-import { DEFAULT_CONFIG, loadConfig, UsageError } from './load';
+import { DEFAULT_CONFIG, loadConfig, UsageError, type CliCommand } from './load';
 import { integerFlag, pythonFlag, redisFlag } from './options';
 import { errorsLine, formatText, problemsOf } from './report';
 
@@ -85,3 +85,5 @@ export async function workerCommand(args: string[], io: Io): Promise<number> {
   setTimeout(() => process.exit(0), 200).unref();
   return 0;
 }
+
+export const command: CliCommand = { usage: WORKER_USAGE, run: workerCommand };

@@ -6,6 +6,11 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A task entry's class: its `task` when that is a string, else its `name`. */
+export function taskClassName(entry: Json, name: string): string {
+  return typeof entry.task === 'string' ? entry.task : name;
+}
+
 function optionalNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
@@ -37,7 +42,7 @@ export function buildModel(value: unknown, layout: ProjectLayout): ConfigModel {
       if (!isObject(t) || typeof t.name !== 'string') return;
       tasks.push({
         id: t.name,
-        className: typeof t.task === 'string' ? t.task : t.name,
+        className: taskClassName(t, t.name),
         dependencies: Array.isArray(t.dependencies) ? strings(t.dependencies) : [],
         params: isObject(t.params) ? t.params : {},
         timeout: optionalNumber(t.timeout),

@@ -60,6 +60,15 @@ export function startWorker(workerScript = defaultWorkerScript(), cwd = process.
 }
 
 /**
+ * Whether a worker keeps this process alive: an idle one (booted ahead, or between runs) must not, one
+ * running a run must. The process, its IPC channel and its pipes each hold the event loop.
+ */
+export function holdProcess(child: ChildProcess, hold: boolean): void {
+  const handles = [child, child.channel, child.stdout, child.stderr] as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
+  for (const handle of handles) (hold ? handle?.ref : handle?.unref)?.call(handle);
+}
+
+/**
  * Runs a job in a child process (the bundled engine), so user code never runs in the caller's process,
  * and streams the same events. The worker runs the config's model as this process analysed it (given
  * as `analysis`, or read now): not the file's later versions (the HTTP API keeps the last valid one in
@@ -519,7 +528,7 @@ class ChildRun {
 }
 
 /** Kills a worker and its process group (what its tasks started). */
-function killGroup(child: ChildProcess): void {
+export function killGroup(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   try {
     process.kill(-child.pid, 'SIGKILL');

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { defaultWorkerScript, startWorker } from './child-runner';
+import { defaultWorkerScript, holdProcess, startWorker } from './child-runner';
 
 /**
  * Workers booted ahead of the runs that will use them, for the long-lived processes that start runs
@@ -27,12 +27,8 @@ export class WarmWorkers {
     while ((worker = this.idle.shift())) {
       if (worker.connected && worker.exitCode === null && worker.signalCode === null) break;
     }
-    if (worker) {
-      // Idle, it did not keep this process alive; running, it must.
-      worker.ref();
-      (worker.channel as { ref?: () => void } | undefined)?.ref?.();
-      for (const stream of [worker.stdout, worker.stderr]) (stream as { ref?: () => void } | null)?.ref?.();
-    }
+    // Idle, it did not keep this process alive; running, it must.
+    if (worker) holdProcess(worker, true);
     this.fill();
     return worker;
   }
@@ -41,10 +37,8 @@ export class WarmWorkers {
   fill(): void {
     while (!this.closed && this.idle.length < this.size) {
       const worker = startWorker(this.workerScript);
-      worker.unref();
-      (worker.channel as { unref?: () => void } | undefined)?.unref?.();
       // Idle workers print nothing; a pipe left unread must not hold the process either.
-      for (const stream of [worker.stdout, worker.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+      holdProcess(worker, false);
       worker.once('exit', () => {
         const at = this.idle.indexOf(worker);
         if (at >= 0) this.idle.splice(at, 1);

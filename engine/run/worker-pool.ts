@@ -10,7 +10,7 @@
 // dies fails only the runs it held, and is replaced.
 
 import type { ChildProcess } from 'node:child_process';
-import { defaultWorkerScript, startWorker } from './child-runner';
+import { defaultWorkerScript, holdProcess, killGroup, startWorker } from './child-runner';
 import type { RunEvent } from './events';
 import { onProcessExit } from './exit-hooks';
 import { LineSplitter } from './output';
@@ -114,7 +114,7 @@ class PooledWorker {
     this.process.once('exit', (code, signal) => this.exited(code, signal));
     this.process.on('error', () => undefined);
     this.readPipes();
-    this.idle(true);
+    holdProcess(this.process, false);
   }
 
   get alive(): boolean {
@@ -132,7 +132,7 @@ class PooledWorker {
   lease(runId: string, root: string, onMessage: (message: FromWorker) => void): WorkerLease {
     const lease = new WorkerLease(this, runId, onMessage);
     this.root = root;
-    if (this.leases.size === 0) this.idle(false);
+    if (this.leases.size === 0) holdProcess(this.process, true);
     this.leases.set(runId, lease);
     return lease;
   }
@@ -151,17 +151,13 @@ class PooledWorker {
   kill(why: string): void {
     if (!this.alive || this.process.pid === undefined) return;
     this.killedFor = why;
-    try {
-      process.kill(-this.process.pid, 'SIGKILL');
-    } catch {
-      this.process.kill('SIGKILL');
-    }
+    killGroup(this.process);
   }
 
   leaseEnded(): void {
     if (this.leases.size > 0) return;
     if (this.retired !== undefined) this.kill(this.retired);
-    else this.idle(true);
+    else holdProcess(this.process, false);
   }
 
   /**
@@ -228,14 +224,6 @@ class PooledWorker {
       stream.on('data', (text: string) => lines.push(text));
       stream.on('end', () => lines.end());
     }
-  }
-
-  /** An idle worker must not keep the server's process alive; one running runs must. */
-  private idle(idle: boolean): void {
-    const handles = [this.process, this.process.channel, this.process.stdout, this.process.stderr] as (
-      { ref?: () => void; unref?: () => void } | null | undefined
-    )[];
-    for (const handle of handles) (idle ? handle?.unref : handle?.ref)?.call(handle);
   }
 
   private exited(code: number | null, signal: NodeJS.Signals | null): void {

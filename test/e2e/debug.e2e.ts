@@ -265,8 +265,24 @@ describe('Re-run Failed', () => {
       fs.rmSync(path.join(vscode.workspace, 'fail.flag'));
       fs.appendFileSync(path.join(vscode.workspace, 'src', 'job', 'task', 'task1.ts'), '// changed\n');
       await vscode.clickNotificationButton(/flaky failed: Flaky/, 'Re-run Failed');
-      const refusal = await vscode.waitForNotification(/flaky can't re-run: .*task1\.ts \(Task1's module\) changed since run/);
-      assert.deepEqual(refusal.buttons, ['Run anyway']);
+      // Every notification up until the refusal: a refused re-run never started, so it shows no progress.
+      const seen = new Set<string>();
+      const refused = /flaky can't re-run: .*task1\.ts \(Task1's module\) changed since run/;
+      const shown = await waitUntil(
+        'the refusal',
+        async () => {
+          const all = await vscode.notifications();
+          for (const n of all) seen.add(n.message);
+          return all;
+        },
+        (all) => all.some((n) => refused.test(n.message)),
+      );
+      assert.deepEqual(shown.find((n) => refused.test(n.message))?.buttons, ['Run anyway']);
+      assert.deepEqual(
+        [...seen].filter((m) => /^FastAsyncio: flaky: \d+\/\d+ tasks/.test(m)),
+        [],
+        'no progress notification for a re-run that did not start',
+      );
       assert.equal(runsOf(vscode, 'flaky').length, 5, 'nothing ran, nothing was recorded');
 
       await vscode.clickNotificationButton(/flaky can't re-run/, 'Run anyway');
