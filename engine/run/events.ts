@@ -44,8 +44,9 @@ export interface PlannedTask {
   stage: number;
   /** The task's params as this run ran it (the config's with `--param` overrides), when it has any. */
   params?: Record<string, unknown>;
-  /** Its module, relative to the project root with `/`, and the sha1 of its content: what `--from` compares. */
+  /** Its module, relative to the project root with `/` (its content's sha1 is in `run-started.modules`). */
   module?: string;
+  /** The module's sha1, in records of earlier versions (which had no `modules`). */
   moduleSha1?: string;
 }
 
@@ -96,6 +97,12 @@ export interface RunStartedEvent extends EventBase {
   concurrency: number | null;
   tasks: PlannedTask[];
   stages: PlannedStage[];
+  /**
+   * The sha1 of each task module's content, by its path as tasks name it (`PlannedTask.module`): what
+   * `--from` compares. Once per module rather than per task: thousands of tasks share a few modules.
+   * Absent in records of older versions, whose tasks carry `moduleSha1`.
+   */
+  modules?: Record<string, string>;
   /** The process that runs the run and writes its record (absent in records of older versions). */
   owner?: RunOwner;
   /** Set when the run re-runs part of earlier ones (`--from`, `--only`, `--param`): what was asked. */

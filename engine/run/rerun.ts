@@ -182,7 +182,10 @@ async function sourceRun(root: string, job: string, runId: string): Promise<Sour
 async function fold(file: string, runId: string): Promise<SourceRun | undefined> {
   const { state } = await foldRecord(file);
   if (!state.started) return undefined;
-  return { runId, state, planned: new Map(state.started.tasks.map((t) => [t.id, t])) };
+  const { tasks, modules = {} } = state.started;
+  // Each task with its module's sha1, from the run's table (older records have it per task).
+  const planned = new Map(tasks.map((t) => [t.id, t.module !== undefined && t.moduleSha1 === undefined ? { ...t, moduleSha1: modules[t.module] } : t]));
+  return { runId, state, planned };
 }
 
 /** For each task, the newest run of `job` in which it succeeded with a result the record kept whole. */

@@ -183,7 +183,8 @@ export function planEvent(
     const index = taskGraph.tasks[i] === t ? i : taskGraph.indexOf.get(t.id);
     return index === undefined ? 0 : stage[index];
   };
-  const modules = lastOf(fingerprints(base.root));
+  const fingerprint = lastOf(fingerprints(base.root));
+  const modules: Record<string, string> = {};
   const event: RunStartedEvent = {
     type: 'run-started',
     ...base,
@@ -195,14 +196,15 @@ export function planEvent(
         planned.params = t.params;
         break;
       }
-      const module = t.module === undefined ? undefined : modules(t.module);
+      const module = t.module === undefined ? undefined : fingerprint(t.module);
       if (module) {
         planned.module = module.path;
-        planned.moduleSha1 = module.sha1;
+        modules[module.path] = module.sha1;
       }
       return planned;
     }),
     stages,
+    modules,
   };
   if (rerun) event.rerun = rerun;
   return event;

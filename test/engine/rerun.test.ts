@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runJobInChild } from '../../engine/run/child-runner';
 import type { RunEvent, RunStartedEvent, TaskFinishedEvent } from '../../engine/run/events';
-import { readRun } from '../../engine/run/records';
+import { readRun, recordFile } from '../../engine/run/records';
 import { RerunError, type RerunRequest } from '../../engine/run/rerun';
 import { runJob } from '../../engine/run/run-job';
 import { type TempProject, taskModule, tempProject } from '../helpers/project';
@@ -58,7 +58,10 @@ describe('re-runs', () => {
     // The overrides are in the record, and the plan holds the params the tasks ran with.
     assert.deepEqual(plan(first.events).rerun, { params: { B: { fail: true } } });
     assert.deepEqual(plan(first.events).tasks.find((t) => t.id === 'B')?.params, { fail: true });
-    assert.match(plan(first.events).tasks.find((t) => t.id === 'A')?.moduleSha1 ?? '', /^[0-9a-f]{40}$/);
+    // Each module's sha1 once, in the plan's table; each task names its module.
+    const moduleOfA = plan(first.events).tasks.find((t) => t.id === 'A')?.module ?? '';
+    assert.match(moduleOfA, /^src\/job\/task\/a\.\w+$/);
+    assert.match(plan(first.events).modules?.[moduleOfA] ?? '', /^[0-9a-f]{40}$/);
 
     const again = await run(p, { from: first.summary.runId });
     assert.equal(again.summary.status, 'succeeded');
@@ -108,6 +111,23 @@ describe('re-runs', () => {
     (config.jobs[0].tasks[0] as { params?: object }).params = { n: 2 };
     fs.writeFileSync(p.configFile, JSON.stringify(config));
     await refused(run(p, { from }), 'changed', /A's params changed since run/);
+  });
+
+  test("a record of an earlier version, with each task's module sha1 in the task, is compared as well", async () => {
+    const p = project();
+    const first = await run(p);
+    const from = first.summary.runId;
+    // The plan as earlier versions wrote it: the sha1 in each task, no table of modules.
+    const file = recordFile(p.root, from);
+    const [startedLine, ...rest] = fs.readFileSync(file, 'utf8').split('\n');
+    const { modules, ...started } = JSON.parse(startedLine) as RunStartedEvent;
+    assert.ok(modules, 'this version writes the table');
+    started.tasks = started.tasks.map((t) => (t.module ? { ...t, moduleSha1: modules[t.module] } : t));
+    fs.writeFileSync(file, [JSON.stringify(started), ...rest].join('\n'));
+
+    assert.deepEqual((await run(p, { from })).started, [], 'nothing changed: everything is reused');
+    fs.appendFileSync(path.join(p.root, 'src/job/task/a.js'), '// changed\n');
+    await refused(run(p, { from }), 'changed', /src\/job\/task\/a\.js \(A's module\) changed since run/);
   });
 
   test('a task overridden with --param runs again, and so do its dependents', async () => {
