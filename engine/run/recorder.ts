@@ -45,8 +45,13 @@ export function eventSink(state: RunState, recorder: RunRecorder | undefined, li
  */
 export class RunRecorder {
   private readonly fd: number;
-  /** Lines not yet written, as one string (V8 joins appended strings lazily, without copying). */
-  private pending = '';
+  /**
+   * Lines not yet written (without their newlines) and their length with them: joined once when written.
+   * Appended to one string, they made a rope of two pieces per line for the write to flatten (4% of the
+   * engine's time per task on 10,000 no-op tasks).
+   */
+  private pending: string[] = [];
+  private pendingLength = 0;
   private scheduled = false;
   private closed = false;
   private readonly removeExitHook: () => void;
@@ -72,9 +77,10 @@ export class RunRecorder {
       fs.writevSync(this.fd, [Buffer.from(line), NEWLINE]);
       return;
     }
-    this.pending += line + '\n';
+    this.pending.push(line);
+    this.pendingLength += line.length + 1;
     // A burst of quick tasks all within one turn: write every 64 KB rather than hold megabytes.
-    if (this.pending.length >= FLUSH_AT) {
+    if (this.pendingLength >= FLUSH_AT) {
       this.flush();
       return;
     }
@@ -86,9 +92,10 @@ export class RunRecorder {
 
   readonly flush = (): void => {
     this.scheduled = false;
-    if (this.pending === '' || this.closed) return;
-    const chunk = this.pending;
-    this.pending = '';
+    if (this.pending.length === 0 || this.closed) return;
+    const chunk = this.pending.join('\n') + '\n';
+    this.pending = [];
+    this.pendingLength = 0;
     fs.writeSync(this.fd, chunk);
   };
 
