@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROWS_FILE_ENV, type Row } from './report';
+import { ROWS_FILE_ENV, renderTable, type Row } from './report';
 
 const root = path.resolve(__dirname, '../..');
 const scripts = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -27,20 +27,8 @@ for (const { name, command } of benches) {
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 }
 
-const widths = {
-  bench: Math.max(5, ...rows.map((r) => r.bench.length)),
-  figure: Math.max(6, ...rows.map((r) => r.figure.length)),
-  value: Math.max(5, ...rows.map((r) => r.value.length)),
-  target: Math.max(6, ...rows.map((r) => r.target.length)),
-};
 console.log(`\n=== every figure against its target\n`);
-console.log(`${'bench'.padEnd(widths.bench)}  ${'figure'.padEnd(widths.figure)}  ${'value'.padStart(widths.value)}  ${'target'.padEnd(widths.target)}  met`);
-for (const r of rows) {
-  const met = r.met === undefined ? '' : r.met ? 'yes' : 'NO';
-  console.log(
-    `${r.bench.padEnd(widths.bench)}  ${r.figure.padEnd(widths.figure)}  ${r.value.padStart(widths.value)}  ${r.target.padEnd(widths.target)}  ${met}`,
-  );
-}
+console.log(renderTable(rows));
 const judged = rows.filter((r) => r.met !== undefined);
 console.log(`\n${judged.filter((r) => r.met).length} of ${judged.length} targets met${failed.length ? `; failed to run: ${failed.join(', ')}` : ''}`);
 process.exitCode = failed.length ? 1 : 0;

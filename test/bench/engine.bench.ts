@@ -15,7 +15,7 @@ import { readConfigFile } from '../../engine/analysis/read-config';
 import { runJob } from '../../engine/run/run-job';
 import { runGraph } from '../../engine/run/scheduler';
 import { sleep } from '../../engine/runtime/task';
-import { fmt, list, median, type Row, table } from './report';
+import { fmt, list, median, type Row, ratioOf, table } from './report';
 
 const WIDTH = 100;
 const TASKS = 10_000;
@@ -151,8 +151,10 @@ async function throughput(): Promise<Row[]> {
     console.log(`${''.padEnd(13)} CPU time: engine ${fmt(cpuA, 2)} µs/task, p-graph ${fmt(cpuB, 2)} µs/task, ratio ${fmt(cpuA / cpuB, 2)}×`);
     const ratio = a / b;
     rows.push({
-      figure: `engine / p-graph per task, concurrency ${name}`,
-      value: `${fmt(ratio, 2)}×`,
+      measure: `time per task, concurrency ${name} (µs)`,
+      ours: fmt(a, 2),
+      peer: { name: 'p-graph', value: fmt(b, 2) },
+      ratio: ratioOf(a, b),
       target: `≤ ${TARGET_RATIO}×`,
       met: ratio <= TARGET_RATIO,
     });

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { listRuns, recordFile } from '../../engine/run/records';
 import { children, noopProject } from './noop-project';
+import { fmt, median, ratioOf, table } from './report';
 
 const RECORD_MB = Number(process.env.BENCH_RECORD_MB ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
@@ -86,9 +87,8 @@ async function timed(url: string): Promise<{ ms: number; status: number; body: s
   return { ms: performance.now() - t0, status: response.status, body };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const max = (xs: number[]) => Math.max(...xs);
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+const ms = (n: number) => `${fmt(n, 1)} ms`;
 
 async function main(): Promise<void> {
   const root = noopProject('fa-records-bench-');
@@ -135,17 +135,27 @@ async function main(): Promise<void> {
 
     console.log('');
     console.log(
-      `GET /runs?limit=20 (with /health at the same time), ${ROUNDS} rounds: median ${fmt(median(listing))}, max ${fmt(max(listing))}  (target < 100 ms)`,
+      `GET /runs?limit=20 (with /health at the same time), ${ROUNDS} rounds: median ${ms(median(listing))}, max ${ms(max(listing))}  (target < 100 ms)`,
     );
-    console.log(`GET /health alongside:                  median ${fmt(median(health))}, max ${fmt(max(health))}`);
-    console.log(`GET /health on the idle server:          median ${fmt(median(idle))}, max ${fmt(max(idle))}`);
+    console.log(`GET /health alongside:                  median ${ms(median(health))}, max ${ms(max(health))}`);
+    console.log(`GET /health on the idle server:          median ${ms(median(idle))}, max ${ms(max(idle))}`);
     console.log(
-      `GET /runs/{id} of the 500 MB run (whole summary, streamed): ${fmt(summary.ms)}; /health meanwhile: ${during.length} answers, median ${fmt(median(during))}, max ${fmt(max(during))}`,
+      `GET /runs/{id} of the 500 MB run (whole summary, streamed): ${ms(summary.ms)}; /health meanwhile: ${during.length} answers, median ${ms(median(during))}, max ${ms(max(during))}`,
     );
-    console.log(`reference, the old listing (readFileSync + fold of every record, synchronous): ${fmt(reference)}`);
+    console.log(`reference, the old listing (readFileSync + fold of every record, synchronous): ${ms(reference)}`);
     console.log(
       `ratio: the old listing takes ${(reference / median(listing)).toFixed(0)}x as long as GET /runs now (median), during which the old server answered nothing else`,
     );
+    table([
+      {
+        measure: 'GET /runs?limit=20 beside a 500 MB record, median (ms)',
+        ours: fmt(median(listing), 1),
+        peer: { name: 'the old listing, every record read whole', value: fmt(reference, 1) },
+        ratio: ratioOf(median(listing), reference, 3),
+        target: '< 100',
+        met: median(listing) < 100,
+      },
+    ]);
   } finally {
     children.forEach((c) => c.kill('SIGKILL'));
     fs.rmSync(root, { recursive: true, force: true });

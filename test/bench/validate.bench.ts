@@ -17,7 +17,7 @@ import { TextDocument } from 'vscode-json-languageservice';
 import { analyzeConfig } from '../../engine/analysis/analyze';
 import { memoryFiles } from '../../engine/files';
 import { jsonValidator } from './json-peer';
-import { fmt, list, median, type Row, table } from './report';
+import { fmt, list, median, type Row, ratioOf, table } from './report';
 
 const { values } = parseArgs({
   options: {
@@ -152,8 +152,10 @@ async function main() {
     const ratio = figures.ours / figures.theirs;
     const target = TARGET_RATIO[n];
     rows.push({
-      figure: `${n} tasks: ours / vscode-json-languageservice`,
-      value: `${fmt(ratio, 2)}×`,
+      measure: `${n} tasks: analyzeConfig, median (ms)`,
+      ours: fmt(figures.ours, 1),
+      peer: { name: 'vscode-json-languageservice', value: fmt(figures.theirs, 1) },
+      ratio: ratioOf(figures.ours, figures.theirs),
       target: target === undefined ? '' : `≤ ${target}×`,
       met: target === undefined ? undefined : ratio <= target,
     });
@@ -163,8 +165,17 @@ async function main() {
   if (small && large) {
     const growth = large.ours / small.ours;
     console.log(`\ngrowth from 10,000 to 100,000 tasks: ours ${fmt(growth, 1)}×, JSON.parse alone ${fmt(large.parse / small.parse, 1)}×`);
-    rows.push({ figure: 'growth 10,000 → 100,000 tasks: ours', value: `${fmt(growth, 1)}×`, target: `≤ ${TARGET_GROWTH}×`, met: growth <= TARGET_GROWTH });
-    rows.push({ figure: 'growth 10,000 → 100,000 tasks: JSON.parse', value: `${fmt(large.parse / small.parse, 1)}×`, target: '' });
+    // The peer here is JSON.parse's own growth on the same texts, in the same run: what the heap of a
+    // config ten times larger costs any analysis that parses it.
+    const parseGrowth = large.parse / small.parse;
+    rows.push({
+      measure: 'growth of the time, 10,000 → 100,000 tasks',
+      ours: `${fmt(growth, 1)}×`,
+      peer: { name: 'JSON.parse alone', value: `${fmt(parseGrowth, 1)}×` },
+      ratio: ratioOf(growth, parseGrowth),
+      target: `≤ ${TARGET_GROWTH}× (ours)`,
+      met: growth <= TARGET_GROWTH,
+    });
   }
   table(rows);
 }
