@@ -182,9 +182,12 @@ async function sourceRun(root: string, job: string, runId: string): Promise<Sour
 async function fold(file: string, runId: string): Promise<SourceRun | undefined> {
   const { state } = await foldRecord(file);
   if (!state.started) return undefined;
-  const { tasks, modules = {} } = state.started;
-  // Each task with its module's sha1, from the run's table (older records have it per task).
-  const planned = new Map(tasks.map((t) => [t.id, t.module !== undefined && t.moduleSha1 === undefined ? { ...t, moduleSha1: modules[t.module] } : t]));
+  const { tasks, modules } = state.started;
+  // Each task with its module's sha1, from the run's table (older records have it per task). A table
+  // that is not one (a record edited by hand) leaves it unknown: reuse is refused as not comparable.
+  const sha1Of = (module: string): string | undefined =>
+    typeof modules === 'object' && modules !== null && Object.hasOwn(modules, module) && typeof modules[module] === 'string' ? modules[module] : undefined;
+  const planned = new Map(tasks.map((t) => [t.id, t.module !== undefined && t.moduleSha1 === undefined ? { ...t, moduleSha1: sha1Of(t.module) } : t]));
   return { runId, state, planned };
 }
 

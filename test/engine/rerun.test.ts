@@ -128,6 +128,10 @@ describe('re-runs', () => {
     assert.deepEqual((await run(p, { from })).started, [], 'nothing changed: everything is reused');
     fs.appendFileSync(path.join(p.root, 'src/job/task/a.js'), '// changed\n');
     await refused(run(p, { from }), 'changed', /src\/job\/task\/a\.js \(A's module\) changed since run/);
+
+    // A table that is not one (a record edited by hand): the modules cannot be compared, and it says so.
+    fs.writeFileSync(file, [JSON.stringify({ ...started, tasks: started.tasks.map(({ moduleSha1: _, ...t }) => t), modules: null }), ...rest].join('\n'));
+    await refused(run(p, { from }), 'changed', /recorded without its modules' hashes .* cannot be compared/);
   });
 
   test('a task overridden with --param runs again, and so do its dependents', async () => {
