@@ -46,7 +46,7 @@ export interface PlannedTask {
   params?: Record<string, unknown>;
   /** Its module, relative to the project root with `/` (its content's sha1 is in `run-started.modules`). */
   module?: string;
-  /** The module's sha1, in records of earlier versions (which had no `modules`). */
+  /** The module's sha1, in records of earlier versions only (which had no `run-started.modules`). */
   moduleSha1?: string;
 }
 

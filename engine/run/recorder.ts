@@ -93,7 +93,9 @@ export class RunRecorder {
   readonly flush = (): void => {
     this.scheduled = false;
     if (this.pending.length === 0 || this.closed) return;
-    const chunk = this.pending.join('\n') + '\n';
+    // An empty last line: the join ends with a newline, one flat string.
+    this.pending.push('');
+    const chunk = this.pending.join('\n');
     this.pending = [];
     this.pendingLength = 0;
     fs.writeSync(this.fd, chunk);

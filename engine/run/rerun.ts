@@ -73,6 +73,10 @@ interface SourceRun {
   runId: string;
   state: RunState;
   planned: Map<string, PlannedTask>;
+  /** The sha1 its plan recorded for a task's module, when it recorded one. */
+  moduleSha1(task: PlannedTask): string | undefined;
+  /** Whether its plan has the table of modules' hashes (records of older versions have them per task). */
+  hasModuleTable: boolean;
 }
 
 /**
@@ -183,12 +187,14 @@ async function fold(file: string, runId: string): Promise<SourceRun | undefined>
   const { state } = await foldRecord(file);
   if (!state.started) return undefined;
   const { tasks, modules } = state.started;
-  // Each task with its module's sha1, from the run's table (older records have it per task). A table
-  // that is not one (a record edited by hand) leaves it unknown: reuse is refused as not comparable.
-  const sha1Of = (module: string): string | undefined =>
-    typeof modules === 'object' && modules !== null && Object.hasOwn(modules, module) && typeof modules[module] === 'string' ? modules[module] : undefined;
-  const planned = new Map(tasks.map((t) => [t.id, t.module !== undefined && t.moduleSha1 === undefined ? { ...t, moduleSha1: sha1Of(t.module) } : t]));
-  return { runId, state, planned };
+  // A table that is not one (a record edited by hand) knows no hash: reuse is refused as not comparable.
+  const table = typeof modules === 'object' && modules !== null ? modules : undefined;
+  const moduleSha1 = (t: PlannedTask): string | undefined => {
+    if (t.moduleSha1 !== undefined || t.module === undefined) return t.moduleSha1;
+    const sha1 = table && Object.hasOwn(table, t.module) ? table[t.module] : undefined;
+    return typeof sha1 === 'string' ? sha1 : undefined;
+  };
+  return { runId, state, planned: new Map(tasks.map((t) => [t.id, t])), moduleSha1, hasModuleTable: modules !== undefined };
 }
 
 /** For each task, the newest run of `job` in which it succeeded with a result the record kept whole. */
@@ -229,9 +235,13 @@ function changedSince(task: TaskModel, run: SourceRun, modules: (file: string) =
   }
   const module = task.module && modules(task.module);
   if (!module) return undefined;
-  if (then.moduleSha1 === undefined)
-    return `run ${run.runId} was recorded without its modules' hashes (an older version), so ${module.path} cannot be compared`;
-  if (then.module !== module.path || then.moduleSha1 !== module.sha1) return `${module.path} (${task.id}'s module) changed ${since}`;
+  const sha1 = run.moduleSha1(then);
+  if (sha1 === undefined) {
+    return run.hasModuleTable
+      ? `run ${run.runId} recorded no hash of ${then.module ?? module.path}, so ${module.path} cannot be compared`
+      : `run ${run.runId} was recorded without its modules' hashes (an older version), so ${module.path} cannot be compared`;
+  }
+  if (then.module !== module.path || sha1 !== module.sha1) return `${module.path} (${task.id}'s module) changed ${since}`;
   return undefined;
 }
 

@@ -534,7 +534,7 @@ async function throughput(s: Setup): Promise<void> {
     measure: `${TASKS} no-op tasks over ${WORKERS} workers (tasks/s)`,
     ours: fmt(oursMedian),
     peer: { name: `bare BullMQ Queue + ${WORKERS} Workers`, value: fmt(refMedian) },
-    ratio: ratioOf(oursMedian, refMedian),
+    ratio: ratioOf(oursMedian, refMedian, 3),
     target: `≥ ${TARGET.ratio}×`,
     met: ratio >= TARGET.ratio,
   });

@@ -332,15 +332,15 @@ async function throughput(python: string): Promise<void> {
       );
     }
     // Each runner's time per task against the reference's.
-    const noop = (runner: string, value: number): Row => ({
+    const noopRow = (runner: string, value: number): Row => ({
       measure: `${TASKS} no-op tasks, ${runner} (µs/task)`,
       ours: fmt(value, 1),
       peer: { name: PEER, value: fmt(theirs, 1) },
-      ratio: ratioOf(value, theirs),
+      ratio: ratioOf(value, theirs, 3),
       target: `≤ ${TARGET.ratio}×`,
       met: value / theirs <= TARGET.ratio,
     });
-    rows.push(noop('runJob', ours), noop('runJobInChild', child));
+    rows.push(noopRow('runJob', ours), noopRow('runJobInChild', child));
   } finally {
     p.remove();
   }
@@ -471,7 +471,7 @@ async function makespan(python: string): Promise<void> {
         `started after its last dependency finished, median ${fmt(median(startDelay) * 1000)} µs`,
     );
     // Each runner's makespan against the critical path, beside the reference's.
-    const makespan = (runner: string, value: number): Row => ({
+    const makespanRow = (runner: string, value: number): Row => ({
       measure: `sleeping tasks, ${runner}: makespan / critical path`,
       ours: `${fmt(value / critical, 3)}×`,
       peer: { name: PEER, value: `${fmt(theirs / critical, 3)}×` },
@@ -479,7 +479,7 @@ async function makespan(python: string): Promise<void> {
       target: `≤ ${TARGET.makespan}× (ours)`,
       met: value / critical <= TARGET.makespan,
     });
-    rows.push(makespan('runJob', ours), makespan('runJobInChild', child), {
+    rows.push(makespanRow('runJob', ours), makespanRow('runJobInChild', child), {
       measure: 'sleeping tasks, runJob: run durationMs, with the Python start (ms)',
       ours: fmt(median(inProcess.map((t) => t.durationMs))),
       target: '',

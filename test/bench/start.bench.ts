@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       {
         measure: 'first task after the run is asked for, warm worker (ms)',
         ours: fmt(median(warmed), 1),
-        peer: { name: 'a worker started for the run', value: fmt(median(cold), 1) },
+        peer: { name: 'ours before: a worker started for the run', value: fmt(median(cold), 1) },
         ratio: ratioOf(median(warmed), median(cold)),
         target: '≤ 100',
         met: median(warmed) <= 100,

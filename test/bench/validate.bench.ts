@@ -155,7 +155,7 @@ async function main() {
       measure: `${n} tasks: analyzeConfig, median (ms)`,
       ours: fmt(figures.ours, 1),
       peer: { name: 'vscode-json-languageservice', value: fmt(figures.theirs, 1) },
-      ratio: ratioOf(figures.ours, figures.theirs),
+      ratio: ratioOf(figures.ours, figures.theirs, 3),
       target: target === undefined ? '' : `≤ ${target}×`,
       met: target === undefined ? undefined : ratio <= target,
     });

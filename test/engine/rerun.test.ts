@@ -129,9 +129,15 @@ describe('re-runs', () => {
     fs.appendFileSync(path.join(p.root, 'src/job/task/a.js'), '// changed\n');
     await refused(run(p, { from }), 'changed', /src\/job\/task\/a\.js \(A's module\) changed since run/);
 
-    // A table that is not one (a record edited by hand): the modules cannot be compared, and it says so.
-    fs.writeFileSync(file, [JSON.stringify({ ...started, tasks: started.tasks.map(({ moduleSha1: _, ...t }) => t), modules: null }), ...rest].join('\n'));
-    await refused(run(p, { from }), 'changed', /recorded without its modules' hashes .* cannot be compared/);
+    // No hash of the module where the plan should have one (a record edited by hand): it says so.
+    const newer = { ...started, tasks: started.tasks.map(({ moduleSha1: _, ...t }) => t) };
+    for (const table of [null, 'not a table', [], {}]) {
+      fs.writeFileSync(file, [JSON.stringify({ ...newer, modules: table }), ...rest].join('\n'));
+      await refused(run(p, { from }), 'changed', /recorded no hash of src\/job\/task\/a\.js, so src\/job\/task\/a\.js cannot be compared/);
+    }
+    // Without a table or hashes in the tasks (before run plans had hashes): the same, said of an older version.
+    fs.writeFileSync(file, [JSON.stringify(newer), ...rest].join('\n'));
+    await refused(run(p, { from }), 'changed', /recorded without its modules' hashes \(an older version\)/);
   });
 
   test('a task overridden with --param runs again, and so do its dependents', async () => {
