@@ -184,3 +184,26 @@ describe('cancelling', () => {
     assert.equal(await stopWorker(late), 0, late.output());
   });
 });
+
+describe('a coordinator lost mid-run', () => {
+  test('what a worker replies to a coordinator that died expires: no list of replies is left without a TTL', LIMIT, async () => {
+    const p = project([{ name: 'Slow', params: { ms: 1500 } }], taskModule('Slow', `${mark("'started'")}\nawait sleep(ctx.params.ms);\nreturn 'done';`));
+    const [worker] = await startWorkers(p.configFile, redis.url, ['r1'], ['--concurrency', '1']);
+    const running = startRun(p, redis.url, { format: 'text' });
+    await until('the task to start', () => markedBy(p, 'started', [worker]) !== undefined);
+    running.child.kill('SIGKILL');
+    await running.done;
+    // Nobody reads the run's replies now: the worker's messages (that it took the task, then its result)
+    // make a list that must go away by itself.
+    let lists: string[] = [];
+    await until('the worker to send the result', async () => {
+      lists = await redis.keys('*:replies');
+      for (const key of lists) if ((await redis.command('LRANGE', key, '0', '-1')).includes('"type":"result"')) return true;
+      return false;
+    });
+    // The expiry follows the push that made the list, as its own command.
+    const ttls = async () => Promise.all(lists.map(async (key) => Number(await redis.command('TTL', key))));
+    await until('each list of replies to expire', async () => (await ttls()).every((ttl) => ttl > 0 && ttl <= 24 * 3600), 5_000);
+    assert.equal(await stopWorker(worker), 0, worker.output());
+  });
+});

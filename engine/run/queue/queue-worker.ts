@@ -127,12 +127,16 @@ export class QueueWorker {
 
   private send(replies: string, message: WorkerMessage): void {
     const commands = this.commands!;
-    // A coordinator that died leaves its list: it expires. Set on every push, since a list the
-    // coordinator emptied is gone and the next push makes a new one.
-    const sent = Promise.all([commands.rpush(replies, JSON.stringify(message)), commands.expire(replies, 24 * 3600)]).then(
-      () => undefined,
-      () => undefined,
-    );
+    // A coordinator that died leaves its list: it expires. Set by the push that makes the list (a
+    // length of 1: the coordinator empties it as it reads, and the next push makes a new one), not by
+    // every push: one command less per task.
+    const sent = commands
+      .rpush(replies, JSON.stringify(message))
+      .then((length) => (length === 1 ? commands.expire(replies, 24 * 3600) : 0))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     // Tracked until Redis has them: a worker that stops must not drop the last result it sends.
     this.sending.add(sent);
     void sent.then(() => this.sending.delete(sent));
