@@ -109,9 +109,7 @@ export function showRunProgress(runs: RunController, run: RunInfo): void {
     );
   });
   // A run refused before its first event never shows one.
-  const stop = () => {
-    started.dispose();
-  };
+  const stop = (): void => void started.dispose();
   void run.done?.then(stop, stop);
 }
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { buildGraph } from '../analysis/graph';
 import { closestName } from '../analysis/similar';
 import type { ConfigModel, JobModel, TaskModel } from '../config/types';
-import type { PlannedTask, RerunRecord } from './events';
+import type { PlannedTask, RerunRecord, RunStartedEvent } from './events';
 import { contentHash, portablePath } from './queue/protocol';
 import { foldRecord, readHead } from './record-reader';
 import { isRunId, recordFile, runIds } from './records';
@@ -72,11 +72,9 @@ export function wantsRerun(request: RerunRequest): boolean {
 interface SourceRun {
   runId: string;
   state: RunState;
+  /** Its plan (`run-started`), and the plan's tasks by id. */
+  plan: RunStartedEvent;
   planned: Map<string, PlannedTask>;
-  /** The sha1 its plan recorded for a task's module, when it recorded one. */
-  moduleSha1(task: PlannedTask): string | undefined;
-  /** Whether its plan has the table of modules' hashes (records of older versions have them per task). */
-  hasModuleTable: boolean;
 }
 
 /**
@@ -186,15 +184,19 @@ async function sourceRun(root: string, job: string, runId: string): Promise<Sour
 async function fold(file: string, runId: string): Promise<SourceRun | undefined> {
   const { state } = await foldRecord(file);
   if (!state.started) return undefined;
-  const { tasks, modules } = state.started;
-  // A table that is not one (a record edited by hand) knows no hash: reuse is refused as not comparable.
-  const table = typeof modules === 'object' && modules !== null ? modules : undefined;
-  const moduleSha1 = (t: PlannedTask): string | undefined => {
-    if (t.moduleSha1 !== undefined || t.module === undefined) return t.moduleSha1;
-    const sha1 = table && Object.hasOwn(table, t.module) ? table[t.module] : undefined;
-    return typeof sha1 === 'string' ? sha1 : undefined;
-  };
-  return { runId, state, planned: new Map(tasks.map((t) => [t.id, t])), moduleSha1, hasModuleTable: modules !== undefined };
+  return { runId, state, plan: state.started, planned: new Map(state.started.tasks.map((t) => [t.id, t])) };
+}
+
+/**
+ * The sha1 a run's plan recorded for a task's module: in the plan's table, or in the task in records of
+ * older versions. A table that is not one (a record edited by hand) knows none: reuse is then refused as
+ * not comparable.
+ */
+function recordedSha1(plan: RunStartedEvent, task: PlannedTask): string | undefined {
+  if (task.moduleSha1 !== undefined || task.module === undefined) return task.moduleSha1;
+  const { modules } = plan;
+  const sha1 = typeof modules === 'object' && modules !== null && Object.hasOwn(modules, task.module) ? modules[task.module] : undefined;
+  return typeof sha1 === 'string' ? sha1 : undefined;
 }
 
 /** For each task, the newest run of `job` in which it succeeded with a result the record kept whole. */
@@ -235,9 +237,9 @@ function changedSince(task: TaskModel, run: SourceRun, modules: (file: string) =
   }
   const module = task.module && modules(task.module);
   if (!module) return undefined;
-  const sha1 = run.moduleSha1(then);
+  const sha1 = recordedSha1(run.plan, then);
   if (sha1 === undefined) {
-    return run.hasModuleTable
+    return run.plan.modules !== undefined
       ? `run ${run.runId} recorded no hash of ${then.module ?? module.path}, so ${module.path} cannot be compared`
       : `run ${run.runId} was recorded without its modules' hashes (an older version), so ${module.path} cannot be compared`;
   }
